@@ -1,0 +1,48 @@
+# The two commands of the README: `make run` and `make test`.
+PY      ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+export TRACKER_INSTANCE_PATH ?= $(CURDIR)/instance
+
+.PHONY: run test test-pg lint fmt translations clean
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+run: $(STAMP)
+	TRACKER_DEBUG=1 $(BIN)/tracker db upgrade
+	TRACKER_DEBUG=1 $(BIN)/tracker demo --if-empty
+	@echo ""
+	@echo "Systemfel tracker: http://127.0.0.1:5000"
+	@echo "Demo logins (password: demo-lösenord): ombud@demo.se samordnare@demo.se ledamot@demo.se admin@demo.se"
+	@echo "  and ombud.nacka@demo.se samordnare.nacka@demo.se ledamot.nacka@demo.se admin.nacka@demo.se"
+	@echo ""
+	TRACKER_DEBUG=1 $(BIN)/tracker run --debug --host 127.0.0.1 --port 5000
+
+test: $(STAMP) node_modules/.installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check tracker tests
+	$(BIN)/mypy
+
+fmt: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format tracker tests
+
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot .
+	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d tracker/translations
+
+clean:
+	rm -rf $(VENV) node_modules build dist *.egg-info

@@ -1,0 +1,112 @@
+"""`tracker …`: the Flask CLI bound to create_app, plus the project's commands."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+from . import create_app, db, migrate
+
+
+def main() -> None:
+    cli = FlaskGroup(create_app=create_app, help="Systemfel tracker.")
+    for command in (db_group, user_group, org_group, demo_command):
+        cli.add_command(command)
+    cli.main(prog_name="tracker")
+
+
+db_group = AppGroup("db", help="Databasens schema (Alembic).")
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Uppgradera databasen till REVISION (standard: head)."""
+    migrate.upgrade(current_app, revision)
+    click.echo(f"Databasen är uppgraderad till {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision", default="-1")
+def db_downgrade(revision: str) -> None:
+    """Nedgradera databasen till REVISION (standard: ett steg; 'base' = tom)."""
+    migrate.downgrade(current_app, revision)
+    click.echo(f"Databasen är nedgraderad till {revision}.")
+
+
+user_group = AppGroup("user", help="Användare.")
+
+
+@user_group.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--org", "org_slug", help="Lägg till i verksamheten med denna slug.")
+@click.option("--role", type=click.Choice(["ombud", "samordnare", "ledamot", "admin"]),
+              default="ombud", show_default=True)
+def user_create(email: str, name: str, password: str, org_slug: str | None, role: str) -> None:
+    """Skapa en användare (och ett medlemskap)."""
+    from .accounts import services as accounts
+    from .accounts.services import MIN_PASSWORD_LENGTH
+    from .orgs import services as orgs
+    from .orgs.models import Organisation
+
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.UsageError(f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")
+    with db.transaction() as s:
+        if accounts.find_user(s, email) is not None:
+            raise click.UsageError(f"Det finns redan en användare med e-postadressen {email}.")
+        org = None
+        if org_slug:
+            org = s.exec(_select(Organisation).where(Organisation.slug == org_slug)).first()
+            if org is None:
+                raise click.UsageError(f"Ingen verksamhet med slug {org_slug!r}.")
+        user = accounts.create_user(s, email=email, name=name, password=password,
+                                    actor_id=None, org_id=org.id if org else None)
+        if org is not None:
+            assert org.id is not None and user.id is not None
+            orgs.set_membership(s, user_id=user.id, org_id=org.id, role=role, actor_id=None)
+    click.echo(f"Användaren {user.email} är skapad.")
+
+
+org_group = AppGroup("org", help="Verksamheter (PO).")
+
+
+@org_group.command("create")
+@click.option("--slug", required=True)
+@click.option("--name", required=True)
+@click.option("--kommuner", default="")
+def org_create(slug: str, name: str, kommuner: str) -> None:
+    """Skapa en verksamhet med standardkatalogen av myndigheter och rapportrubriker."""
+    from .orgs import services as orgs
+    from .orgs.models import Organisation
+
+    with db.transaction() as s:
+        if s.exec(_select(Organisation).where(Organisation.slug == slug.lower())).first():
+            raise click.UsageError(f"Verksamheten {slug!r} finns redan.")
+        org = orgs.create_org(s, slug=slug, name=name, kommuner=kommuner)
+    click.echo(f"Verksamheten {org.slug} är skapad.")
+
+
+@click.command("demo")
+@with_appcontext
+@click.option("--if-empty", is_flag=True, help="Gör ingenting om det redan finns användare.")
+def demo_command(if_empty: bool) -> None:
+    """Lägg in demodata (idempotent)."""
+    from .demo import DEMO_PASSWORD, load_demo
+
+    with db.transaction() as s:
+        created = load_demo(s, if_empty=if_empty)
+    if created is None:
+        click.echo("Databasen har redan data; demodata lades inte in.")
+        return
+    click.echo("Demodata är inlagd. Inloggningar (lösenord: %s):" % DEMO_PASSWORD)
+    for email, role, org in created:
+        click.echo(f"  {email:28} {role:11} {org}")
+
+
+def _select(model):  # type: ignore[no-untyped-def]
+    from sqlmodel import select
+
+    return select(model)

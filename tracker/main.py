@@ -1,0 +1,28 @@
+"""Home, health check and the accessibility statement."""
+
+from typing import Any
+
+from flask import Blueprint, g, render_template
+from flask_login import login_required
+from sqlalchemy import text
+
+from . import db
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@login_required
+def home() -> Any:
+    return render_template("main/home.html", org=g.org, role=g.role)
+
+
+@bp.route("/healthz")
+def healthz() -> Any:
+    db.session().exec(text("SELECT 1"))  # type: ignore[call-overload]
+    return {"status": "ok"}
+
+
+@bp.route("/tillganglighet")
+def accessibility() -> Any:
+    return render_template("main/accessibility.html")

@@ -1,0 +1,87 @@
+"""The current organisation and role, and the one scoping helper.
+
+Every query for an org-owned object goes through `scoped()` or `get_scoped_or_404()`.
+An object of another organisation is a 404: never a 403 that confirms it exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, g, session
+from flask_login import current_user, login_required
+from sqlmodel import SQLModel, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from .. import db
+from .models import Membership, Organisation
+
+M = TypeVar("M", bound=SQLModel)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def load_context() -> None:
+    """before_request: pick the user's current organisation from the session."""
+    g.org = None
+    g.role = None
+    g.memberships = []
+    if not current_user.is_authenticated:
+        return
+    rows = db.session().exec(
+        select(Membership, Organisation)
+        .join(Organisation, Organisation.id == Membership.org_id)  # type: ignore[arg-type]
+        .where(Membership.user_id == current_user.id)
+        .order_by(Organisation.name)
+    ).all()
+    g.memberships = [(m.role, o) for m, o in rows]
+    if not rows:
+        return
+    chosen = next((r for r in rows if r[1].id == session.get("org_id")), rows[0])
+    g.role, g.org = chosen[0].role, chosen[1]
+    session["org_id"] = g.org.id
+
+
+def current_org() -> Organisation:
+    org: Organisation | None = g.get("org")
+    if org is None:
+        abort(403)
+    return org
+
+
+def current_role() -> str | None:
+    role: str | None = g.get("role")
+    return role
+
+
+def scoped(model: type[M]) -> SelectOfScalar[M]:
+    """SELECT model restricted to the current organisation."""
+    return select(model).where(model.org_id == current_org().id)  # type: ignore[attr-defined]
+
+
+def get_scoped_or_404(model: type[M], object_id: Any) -> M:
+    try:
+        pk = int(object_id)
+    except (TypeError, ValueError):
+        abort(404)
+    obj = db.session().exec(scoped(model).where(model.id == pk)).first()  # type: ignore[attr-defined]
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def role_required(*roles: str) -> Callable[[F], F]:
+    """Logged in, a member of some organisation, and holding one of `roles`."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            current_org()
+            if roles and current_role() not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return login_required(wrapped)  # type: ignore[return-value]
+
+    return decorator

@@ -1,0 +1,78 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from .models import HUVUDMAN, ROLES
+
+
+def role_choices() -> list[tuple[str, str]]:
+    labels = {"ombud": _l("Ombud"), "samordnare": _l("Samordnare"),
+              "ledamot": _l("Ledamot (forummedlem)"), "admin": _l("Administratör")}
+    return [(r, str(labels[r])) for r in ROLES]
+
+
+def huvudman_choices() -> list[tuple[str, str]]:
+    labels = {"kommun": _l("Kommun"), "region": _l("Region"), "stat": _l("Stat"),
+              "ovriga": _l("Övriga")}
+    return [(h, str(labels[h])) for h in HUVUDMAN]
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Roll"), choices=[])
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.role.choices = role_choices()  # type: ignore[assignment]
+
+
+class AuthorityForm(FlaskForm):
+    name = StringField(_l("Namn"), validators=[DataRequired(_l("Fyll i namn.")), Length(max=200)])
+    huvudman = SelectField(_l("Huvudman"), choices=[])
+    section_id = SelectField(_l("Avsnitt i årsrapporten"), choices=[], coerce=int)
+
+    def __init__(self, *args: object, sections: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.huvudman.choices = huvudman_choices()  # type: ignore[assignment]
+        self.section_id.choices = sections  # type: ignore[assignment]
+
+
+class SectionForm(FlaskForm):
+    heading = StringField(_l("Rubrik"),
+                          validators=[DataRequired(_l("Fyll i rubrik.")), Length(max=200)])
+    parent_id = SelectField(_l("Underrubrik till"), choices=[], coerce=int)
+    position = IntegerField(_l("Ordning"), validators=[
+        Optional(), NumberRange(min=0, max=999, message=_l("Ange ett tal mellan 0 och 999."))])
+
+    def __init__(self, *args: object, parents: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.parent_id.choices = [(0, str(_l("– ingen (huvudrubrik) –")))] + parents  # type: ignore[assignment]
+
+
+def _age_bands(_form: object, field: StringField) -> None:
+    bands = [b.strip() for b in (field.data or "").split(",") if b.strip()]
+    if len(bands) < 2:
+        raise ValidationError(_l("Ange minst två åldersgrupper, åtskilda med kommatecken."))
+
+
+class SettingsForm(FlaskForm):
+    name = StringField(_l("Verksamhetens namn"),
+                       validators=[DataRequired(_l("Fyll i namn.")), Length(max=200)])
+    kommuner = StringField(_l("Kommuner"), validators=[Length(max=500)])
+    recurrence_threshold = IntegerField(
+        _l("Återkommande: antal förekomster"),
+        validators=[DataRequired(_l("Ange ett tal.")),
+                    NumberRange(min=2, max=100, message=_l("Ange ett tal mellan 2 och 100."))])
+    recurrence_months = IntegerField(
+        _l("Återkommande: inom antal månader"),
+        validators=[DataRequired(_l("Ange ett tal.")),
+                    NumberRange(min=1, max=60, message=_l("Ange ett tal mellan 1 och 60."))])
+    age_bands = StringField(_l("Åldersgrupper"), validators=[_age_bands, Length(max=200)])
+    digest_lead_days = IntegerField(
+        _l("Utskick före möte (dagar)"),
+        validators=[DataRequired(_l("Ange ett tal.")),
+                    NumberRange(min=1, max=60, message=_l("Ange ett tal mellan 1 och 60."))])
+    small_count_limit = IntegerField(
+        _l("Gräns för små tal"),
+        validators=[DataRequired(_l("Ange ett tal.")),
+                    NumberRange(min=1, max=20, message=_l("Ange ett tal mellan 1 och 20."))])

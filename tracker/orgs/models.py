@@ -1,0 +1,65 @@
+from datetime import datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ..models_base import utc_field
+
+ROLES = ("ombud", "samordnare", "ledamot", "admin")
+HUVUDMAN = ("kommun", "region", "stat", "ovriga")
+
+
+class Organisation(SQLModel, table=True):
+    """A PO verksamhet."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=40, unique=True, index=True)
+    name: str = Field(max_length=200)
+    kommuner: str = Field(default="", max_length=500)
+    recurrence_threshold: int = Field(default=3)
+    recurrence_months: int = Field(default=12)
+    age_bands: str = Field(default="18–29,30–49,50–64,65+", max_length=200)
+    digest_lead_days: int = Field(default=7)
+    small_count_limit: int = Field(default=3)
+    created_at: datetime = utc_field()
+
+    @property
+    def age_band_list(self) -> list[str]:
+        return [b.strip() for b in self.age_bands.split(",") if b.strip()]
+
+
+class Membership(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("user_id", "org_id", name="uq_membership_user_org"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    role: str = Field(max_length=20)
+    created_at: datetime = utc_field()
+
+
+class ReportSection(SQLModel, table=True):
+    """A heading of the annual report's "Uppmärksammade brister" section."""
+
+    __tablename__ = "report_section"
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    heading: str = Field(max_length=200)
+    parent_id: int | None = Field(
+        default=None, foreign_key="report_section.id", ondelete="SET NULL"
+    )
+    position: int = Field(default=0)
+
+
+class Authority(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("org_id", "name", name="uq_authority_org_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    huvudman: str = Field(max_length=20)
+    name: str = Field(max_length=200)
+    section_id: int | None = Field(
+        default=None, foreign_key="report_section.id", ondelete="SET NULL"
+    )
+    position: int = Field(default=0)

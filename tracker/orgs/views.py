@@ -1,0 +1,310 @@
+"""Admin pages of the current organisation: members, catalogues, settings, audit log."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from .. import db
+from ..accounts import services as accounts
+from ..accounts.forms import UserForm
+from ..accounts.models import User
+from ..audit import AuditEntry, audit_log
+from ..timeutil import STOCKHOLM
+from . import services
+from .context import current_org, get_scoped_or_404, role_required, scoped
+from .forms import AuthorityForm, RoleForm, SectionForm, SettingsForm, role_choices
+from .models import Authority, Membership, ReportSection
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+admin_required = role_required("admin")
+
+
+@bp.route("/")
+@admin_required
+def index() -> Any:
+    return redirect(url_for("admin.users"))
+
+
+# ---- members -----------------------------------------------------------------------------
+
+@bp.route("/users")
+@admin_required
+def users() -> Any:
+    rows = db.session().exec(
+        scoped(Membership).add_columns(User)  # type: ignore[call-overload]
+        .join(User, User.id == Membership.user_id)
+        .order_by(User.name)
+    ).all()
+    return render_template("orgs/users.html", rows=rows, roles=dict(role_choices()))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def user_new() -> Any:
+    form = UserForm()
+    role_form = RoleForm(prefix="m")
+    if request.method == "POST":
+        if form.validate_on_submit() and role_form.validate():
+            s = db.session()
+            org = current_org()
+            assert org.id is not None
+            user = accounts.find_user(s, form.email.data or "")
+            password = None
+            if user is None:
+                password = secrets.token_urlsafe(12)
+                user = accounts.create_user(s, email=form.email.data or "",
+                                            name=form.name.data or "", password=password,
+                                            actor_id=current_user.id, org_id=org.id)
+            else:
+                existing = s.exec(scoped(Membership).where(Membership.user_id == user.id)).first()
+                if existing is not None:
+                    form.email.errors = [_("Personen är redan medlem i verksamheten.")]
+                    return render_template("orgs/user_new.html", form=form,
+                                           role_form=role_form), 400
+            assert user.id is not None
+            services.set_membership(s, user_id=user.id, org_id=org.id,
+                                    role=role_form.role.data or "ombud",
+                                    actor_id=current_user.id)
+            s.commit()
+            return render_template("orgs/user_created.html", user=user, password=password)
+        return render_template("orgs/user_new.html", form=form, role_form=role_form), 400
+    return render_template("orgs/user_new.html", form=form, role_form=role_form)
+
+
+@bp.route("/users/<int:membership_id>", methods=["GET", "POST"])
+@admin_required
+def member(membership_id: int) -> Any:
+    s = db.session()
+    m = get_scoped_or_404(Membership, membership_id)
+    user = s.get(User, m.user_id)
+    form = RoleForm(prefix="m", data={"role": m.role})
+    if request.method == "POST":
+        org = current_org()
+        assert org.id is not None and user is not None and user.id is not None
+        if not form.validate_on_submit():
+            return render_template("orgs/member.html", m=m, user=user, form=form), 400
+        new_role = form.role.data or m.role
+        if m.role == "admin" and new_role != "admin" and services.admin_count(s, org.id) <= 1:
+            form.role.errors = [_("Verksamheten måste ha minst en administratör.")]
+            return render_template("orgs/member.html", m=m, user=user, form=form), 400
+        services.set_membership(s, user_id=user.id, org_id=org.id, role=new_role,
+                                actor_id=current_user.id)
+        s.commit()
+        flash(_("Rollen är sparad."), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("orgs/member.html", m=m, user=user, form=form)
+
+
+@bp.route("/users/<int:membership_id>/remove", methods=["POST"])
+@admin_required
+def member_remove(membership_id: int) -> Any:
+    s = db.session()
+    m = get_scoped_or_404(Membership, membership_id)
+    if m.role == "admin" and services.admin_count(s, m.org_id) <= 1:
+        flash(_("Verksamheten måste ha minst en administratör."), "error")
+        return redirect(url_for("admin.member", membership_id=m.id)), 400  # type: ignore[return-value]
+    services.remove_membership(s, m, actor_id=current_user.id)
+    s.commit()
+    flash(_("Personen är borttagen ur verksamheten."), "success")
+    return redirect(url_for("admin.users"))
+
+
+# ---- catalogues --------------------------------------------------------------------------
+
+def _section_choices() -> list[tuple[int, str]]:
+    org = current_org()
+    assert org.id is not None
+    sections = services.sections_in_order(db.session(), org.id)
+    return [(sec.id or 0, ("– " if sec.parent_id else "") + sec.heading) for sec in sections]
+
+
+@bp.route("/authorities")
+@admin_required
+def authorities() -> Any:
+    s = db.session()
+    rows = s.exec(scoped(Authority).order_by(Authority.position, Authority.name)).all()  # type: ignore[arg-type]
+    sections = {sec.id: sec.heading for sec in s.exec(scoped(ReportSection)).all()}
+    return render_template("orgs/authorities.html", rows=rows, sections=sections,
+                           huvudman=dict(AuthorityForm(sections=[]).huvudman.choices or []))
+
+
+@bp.route("/authorities/new", methods=["GET", "POST"], defaults={"authority_id": None})
+@bp.route("/authorities/<int:authority_id>", methods=["GET", "POST"])
+@admin_required
+def authority(authority_id: int | None) -> Any:
+    s = db.session()
+    org = current_org()
+    obj = get_scoped_or_404(Authority, authority_id) if authority_id else None
+    form = AuthorityForm(obj=obj, sections=_section_choices())
+    if request.method == "POST":
+        if form.validate_on_submit():
+            dup = s.exec(scoped(Authority).where(
+                func.lower(Authority.name) == (form.name.data or "").strip().lower(),
+                Authority.id != (obj.id if obj else -1))).first()
+            if dup is None:
+                if obj is None:
+                    obj = Authority(org_id=org.id or 0, huvudman="", name="")
+                    obj.position = 1000
+                obj.name = (form.name.data or "").strip()
+                obj.huvudman = form.huvudman.data or "ovriga"
+                obj.section_id = get_scoped_or_404(ReportSection, form.section_id.data).id
+                s.add(obj)
+                s.flush()
+                audit_log(s, "authority.saved", actor_id=current_user.id, org_id=org.id,
+                          object_type="authority", object_id=obj.id)
+                s.commit()
+                flash(_("Myndigheten är sparad."), "success")
+                return redirect(url_for("admin.authorities"))
+            form.name.errors = [_("Det finns redan en myndighet med det namnet.")]
+        return render_template("orgs/authority.html", form=form, obj=obj), 400
+    return render_template("orgs/authority.html", form=form, obj=obj)
+
+
+@bp.route("/authorities/<int:authority_id>/delete", methods=["POST"])
+@admin_required
+def authority_delete(authority_id: int) -> Any:
+    s = db.session()
+    obj = get_scoped_or_404(Authority, authority_id)
+    s.delete(obj)
+    audit_log(s, "authority.deleted", actor_id=current_user.id, org_id=obj.org_id,
+              object_type="authority", object_id=obj.id)
+    s.commit()
+    flash(_("Myndigheten är borttagen."), "success")
+    return redirect(url_for("admin.authorities"))
+
+
+@bp.route("/sections")
+@admin_required
+def sections() -> Any:
+    org = current_org()
+    assert org.id is not None
+    return render_template("orgs/sections.html",
+                           rows=services.sections_in_order(db.session(), org.id))
+
+
+@bp.route("/sections/new", methods=["GET", "POST"], defaults={"section_id": None})
+@bp.route("/sections/<int:section_id>", methods=["GET", "POST"])
+@admin_required
+def section(section_id: int | None) -> Any:
+    s = db.session()
+    org = current_org()
+    obj = get_scoped_or_404(ReportSection, section_id) if section_id else None
+    parents = [(sid, h) for sid, h in _section_choices()
+               if not h.startswith("– ") and (obj is None or sid != obj.id)]
+    form = SectionForm(obj=obj, parents=parents)
+    if request.method == "GET" and obj is not None:
+        form.parent_id.data = obj.parent_id or 0
+    if request.method == "POST":
+        if form.validate_on_submit():
+            if obj is None:
+                obj = ReportSection(org_id=org.id or 0, heading="")
+            obj.heading = (form.heading.data or "").strip()
+            parent = form.parent_id.data or 0
+            obj.parent_id = get_scoped_or_404(ReportSection, parent).id if parent else None
+            if form.position.data is not None:
+                obj.position = form.position.data
+            elif obj.id is None:
+                obj.position = 1 + (s.exec(
+                    select(func.max(ReportSection.position))
+                    .where(ReportSection.org_id == org.id)).one() or 0)
+            s.add(obj)
+            s.flush()
+            audit_log(s, "report_section.saved", actor_id=current_user.id, org_id=org.id,
+                      object_type="report_section", object_id=obj.id)
+            s.commit()
+            flash(_("Rubriken är sparad."), "success")
+            return redirect(url_for("admin.sections"))
+        return render_template("orgs/section.html", form=form, obj=obj), 400
+    return render_template("orgs/section.html", form=form, obj=obj)
+
+
+@bp.route("/sections/<int:section_id>/delete", methods=["POST"])
+@admin_required
+def section_delete(section_id: int) -> Any:
+    s = db.session()
+    obj = get_scoped_or_404(ReportSection, section_id)
+    s.delete(obj)
+    audit_log(s, "report_section.deleted", actor_id=current_user.id, org_id=obj.org_id,
+              object_type="report_section", object_id=obj.id)
+    s.commit()
+    flash(_("Rubriken är borttagen."), "success")
+    return redirect(url_for("admin.sections"))
+
+
+# ---- settings ----------------------------------------------------------------------------
+
+@bp.route("/settings", methods=["GET", "POST"])
+@admin_required
+def settings() -> Any:
+    s = db.session()
+    org = s.merge(current_org())
+    form = SettingsForm(obj=org)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            form.populate_obj(org)
+            org.age_bands = ",".join(b.strip() for b in org.age_bands.split(",") if b.strip())
+            audit_log(s, "org.settings_changed", actor_id=current_user.id, org_id=org.id,
+                      object_type="organisation", object_id=org.id)
+            s.commit()
+            flash(_("Inställningarna är sparade."), "success")
+            return redirect(url_for("admin.settings"))
+        return render_template("orgs/settings.html", form=form), 400
+    return render_template("orgs/settings.html", form=form)
+
+
+# ---- audit log ---------------------------------------------------------------------------
+
+def _parse_day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+@bp.route("/audit")
+@admin_required
+def audit() -> Any:
+    s = db.session()
+    org = current_org()
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    size = current_app.config["PAGE_SIZE"]
+    action = request.args.get("action") or None
+    actor = request.args.get("actor", type=int)
+    day_from = _parse_day(request.args.get("from"))
+    day_to = _parse_day(request.args.get("to"))
+    errors = []
+    if request.args.get("from") and day_from is None:
+        errors.append(_("Från-datum ska skrivas ÅÅÅÅ-MM-DD."))
+    if request.args.get("to") and day_to is None:
+        errors.append(_("Till-datum ska skrivas ÅÅÅÅ-MM-DD."))
+    q = select(AuditEntry, User).outerjoin(User, User.id == AuditEntry.actor_id).where(  # type: ignore[arg-type]
+        AuditEntry.org_id == org.id)
+    if action:
+        q = q.where(AuditEntry.action == action)
+    if actor:
+        q = q.where(AuditEntry.actor_id == actor)
+    if day_from:
+        q = q.where(AuditEntry.at >= datetime.combine(day_from, time(), STOCKHOLM).astimezone(UTC))
+    if day_to:
+        end = datetime.combine(day_to + timedelta(days=1), time(), STOCKHOLM).astimezone(UTC)
+        q = q.where(AuditEntry.at < end)
+    rows = s.exec(q.order_by(col(AuditEntry.id).desc()).offset((page - 1) * size)
+                  .limit(size + 1)).all()
+    actions = s.exec(select(AuditEntry.action).where(AuditEntry.org_id == org.id).distinct()
+                     .order_by(AuditEntry.action)).all()
+    actors = s.exec(scoped(Membership).add_columns(User)  # type: ignore[call-overload]
+                    .join(User, User.id == Membership.user_id).order_by(User.name)).all()
+    return render_template("orgs/audit.html", rows=rows[:size], has_next=len(rows) > size,
+                           page=page, actions=actions, actors=[u for _m, u in actors],
+                           errors=errors), 400 if errors else 200

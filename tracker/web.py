@@ -1,0 +1,117 @@
+"""Everything the web layer shares: extensions, headers, errors, template helpers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_datetime, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from sqlmodel import select
+from werkzeug.exceptions import HTTPException
+
+from . import db
+from .accounts.models import User
+from .extensions import babel, csrf, login_manager
+from .errors import ERROR_TEXT, render_error
+from .orgs.context import load_context
+from .orgs.forms import role_choices
+from .timeutil import local
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+FALLBACK_500 = (
+    "<!doctype html><html lang=sv><title>Något gick fel</title><h1>Något gick fel</h1>"
+    "<p>Ett oväntat fel inträffade. Försök igen om en stund.</p></html>"
+)
+
+
+def select_locale() -> str:
+    if current_user.is_authenticated and current_user.locale in ("sv", "en"):
+        return str(current_user.locale)
+    lang = session.get("lang")
+    return lang if lang in ("sv", "en") else "sv"
+
+
+def load_user(token: str) -> User | None:
+    return db.session().exec(
+        select(User).where(User.session_token == token, User.active == True)  # noqa: E712
+    ).first()
+
+
+def security_headers(response: Any) -> Any:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if request.endpoint != "static":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def handle_http_error(exc: HTTPException) -> Any:
+    code = exc.code or 500
+    if code not in ERROR_TEXT:
+        return exc
+    return render_error(code)
+
+
+def handle_csrf_error(exc: CSRFError) -> Any:
+    if not current_user.is_authenticated:
+        flash(_("Sidan hade varit öppen för länge eller så har du loggats ut. Logga in igen."),
+              "error")
+        return redirect(url_for("accounts.login", next=request.path))
+    return render_error(400, _("Formuläret hade gått ut. Gå tillbaka, ladda om sidan och skicka "
+                               "igen – kopiera gärna din text först."))
+
+
+def handle_server_error(_exc: Exception) -> Any:
+    try:
+        return render_error(500)
+    except Exception:  # the page itself failed: answer in plain Swedish, still no trace
+        return FALLBACK_500, 500
+
+
+def stockholm(dt: datetime | None, fmt: str = "medium") -> str:
+    if dt is None:
+        return ""
+    return format_datetime(local(dt), fmt)
+
+
+def init_app(app: Flask) -> None:
+    # First, so even a request refused by CSRF knows who is asking (error page header).
+    app.before_request(load_context)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories="translations")
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Logga in för att se sidan.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+
+    app.after_request(security_headers)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(500, handle_server_error)
+    app.jinja_env.filters["stockholm"] = stockholm
+    app.jinja_env.globals["languages"] = app.config["LANGUAGES"]
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.context_processor(lambda: {"role_labels": dict(role_choices())})
+
+    from .accounts.views import bp as accounts_bp
+    from .main import bp as main_bp
+    from .orgs.views import bp as admin_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp)
