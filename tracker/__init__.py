@@ -37,9 +37,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         db_file = Path(app.instance_path) / "tracker.sqlite"
         app.config["DATABASE_URL"] = f"sqlite:///{db_file}"
 
-    from . import audit, db, web
+    from . import audit, cli, db, web
 
     db.init_app(app)
+    cli.init_app(app)
     audit.install_append_only_guard()
     web.init_app(app)
     return app

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from sqlmodel import select
 
 from . import create_app, db, migrate
 
 
 def main() -> None:
-    cli = FlaskGroup(create_app=create_app, help="Systemfel tracker.")
+    FlaskGroup(create_app=create_app, help="Systemfel tracker.").main(prog_name="tracker")
+
+
+def init_app(app: Flask) -> None:
+    """The commands live on app.cli, so `tracker …` and the test runner see the same."""
     for command in (db_group, user_group, org_group, demo_command):
-        cli.add_command(command)
-    cli.main(prog_name="tracker")
+        app.cli.add_command(command)
 
 
 db_group = AppGroup("db", help="Databasens schema (Alembic).")
@@ -59,7 +63,7 @@ def user_create(email: str, name: str, password: str, org_slug: str | None, role
             raise click.UsageError(f"Det finns redan en användare med e-postadressen {email}.")
         org = None
         if org_slug:
-            org = s.exec(_select(Organisation).where(Organisation.slug == org_slug)).first()
+            org = s.exec(select(Organisation).where(Organisation.slug == org_slug)).first()
             if org is None:
                 raise click.UsageError(f"Ingen verksamhet med slug {org_slug!r}.")
         user = accounts.create_user(s, email=email, name=name, password=password,
@@ -83,7 +87,7 @@ def org_create(slug: str, name: str, kommuner: str) -> None:
     from .orgs.models import Organisation
 
     with db.transaction() as s:
-        if s.exec(_select(Organisation).where(Organisation.slug == slug.lower())).first():
+        if s.exec(select(Organisation).where(Organisation.slug == slug.lower())).first():
             raise click.UsageError(f"Verksamheten {slug!r} finns redan.")
         org = orgs.create_org(s, slug=slug, name=name, kommuner=kommuner)
     click.echo(f"Verksamheten {org.slug} är skapad.")
@@ -101,12 +105,6 @@ def demo_command(if_empty: bool) -> None:
     if created is None:
         click.echo("Databasen har redan data; demodata lades inte in.")
         return
-    click.echo("Demodata är inlagd. Inloggningar (lösenord: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demodata är inlagd. Inloggningar (lösenord: {DEMO_PASSWORD}):")
     for email, role, org in created:
         click.echo(f"  {email:28} {role:11} {org}")
-
-
-def _select(model):  # type: ignore[no-untyped-def]
-    from sqlmodel import select
-
-    return select(model)

@@ -121,7 +121,10 @@ _PNR12_RE = re.compile(
     + _NUM_AFTER
 )
 _PNR10_RE = re.compile(
-    _NUM_BEFORE + r"(?P<yy>\d\d)(?P<month>\d\d)(?P<day>\d\d)" + _PNR_SEP + r"(?P<last>\d{4})"
+    _NUM_BEFORE
+    + r"(?P<yy>\d\d)(?P<month>\d\d)(?P<day>\d\d)"
+    + _PNR_SEP
+    + r"(?P<last>\d{4})"
     + _NUM_AFTER
 )
 
@@ -196,9 +199,15 @@ _PHONE_RE = re.compile(
 )
 _PHONE_TOKEN_RE = re.compile(r"\d+")
 _PLAIN_SUBSCRIBER_SEPARATORS = frozenset({" ", "\u00a0", "-"})
-# A preceding 1-3 digit group separated by a space: the candidate continues an amount
-# written with thousands separators ("1 012 345 678 kr").
+# A preceding 1-3 digit group separated by a space: the candidate may continue an amount
+# written with thousands separators ("2 029 410", "1 012 345 678 kr").
 _AMOUNT_BEFORE_RE = re.compile(r"(?:^|[^\d])\d{1,3}[ \u00a0]$")
+# Two-digit area codes (after the trunk 0): the geographic ones, 010, 020 and the 07x
+# mobile and service ranges.
+_TWO_DIGIT_AREA_CODES = frozenset(
+    "10 11 13 16 18 19 20 21 23 26 31 33 35 36 40 42 44 46 54 60 63 90 "
+    "70 71 72 73 74 75 76 77 78 79".split()
+)
 _PHONE_AFTER_RE = re.compile(r"[/:.,]\d")
 
 
@@ -267,14 +276,23 @@ def _find_phones(text: str) -> list[Finding]:
 def _looks_like_amount(
     text: str, start: int, tokens: list[str], separators: list[str], found: list[Finding]
 ) -> bool:
-    """True for "1 012 345 678": 3-digit groups continuing a number written before it."""
+    """True for "2 029 410 08": a 3-digit group continuing a number written before it.
+
+    Only called for a national number written directly after "<1-3 digits><space>". Then a
+    first group of three digits ("0" + two) followed by a space is read as a thousands
+    group, unless the two digits are a real two-digit area code and the groups are not
+    all thousands-like ("15 070 123 45 67" is a phone number after a date).
+    """
     if not _AMOUNT_BEFORE_RE.search(text, 0, start):
         return False
     if found and found[-1].end == start - 1:  # a list of phone numbers separated by spaces
         return False
-    groups = ["0" + tokens[0], *tokens[1:]]
+    if len(tokens[0]) != 2 or not separators or separators[0] not in (" ", "\u00a0"):
+        return False
+    if tokens[0] not in _TWO_DIGIT_AREA_CODES:
+        return True
     spaced = all(sep in (" ", "\u00a0") for sep in separators[: len(tokens) - 1])
-    return spaced and all(len(group) == 3 for group in groups)
+    return spaced and all(len(group) == 3 for group in tokens[1:])
 
 
 # --------------------------------------------------------------------------------------
@@ -291,15 +309,13 @@ _CAP = r"[A-ZÅÄÖÉÜ]"
 _LOW = r"[a-zåäöéèüáíóúæøç]"
 _ADDRESS_RE = re.compile(
     r"(?<![\w-])"
-    r"(?P<street>"
-    + _CAP + _LOW + r"*(?:-" + _LOW + r"+)*(?:" + _STREET_SUFFIX_ALT + r")"
-    + r"|" + _CAP + _LOW + r"+[ \u00a0](?:väg|gata|gränd|allé)"
-    + r")"
+    rf"(?P<street>{_CAP}{_LOW}*(?:-{_LOW}+)*(?:{_STREET_SUFFIX_ALT})"
+    rf"|{_CAP}{_LOW}+[ \u00a0](?:väg|gata|gränd|allé))"
     r"[ \u00a0]+"
     r"(?P<number>[1-9]\d{0,2}(?:[-\u2013][1-9]\d{0,2})?(?:[ \u00a0]?[A-Ha-h](?!\w))?)"
     r"(?!\d)(?![.,:/%]\d)(?![ \u00a0]?%)"
     r"(?P<postal>,?[ \u00a0]+[1-9]\d{2}[ \u00a0]?\d{2}(?!\d)"
-    r"(?:[ \u00a0]+" + _CAP + r"[\wåäö]+(?:-" + _CAP + r"[\wåäö]+)*)?)?"
+    rf"(?:[ \u00a0]+{_CAP}\w+(?:-{_CAP}\w+)*)?)?"
 )
 
 
@@ -319,8 +335,7 @@ _NAME_PARTICLES = frozenset(
 
 # Capitalised words that follow a first name without being a surname: authorities,
 # organisations, places, and Swedish words that commonly start a sentence or heading.
-_NOT_SURNAMES = frozenset(
-    """
+_NOT_SURNAMES_TEXT = """
     Arbetsförmedlingen Arbetsförmedling Försäkringskassan Försäkringskassa Kronofogden
     Kronofogdemyndigheten Skatteverket Migrationsverket Pensionsmyndigheten Polisen
     Socialstyrelsen Socialtjänsten Socialtjänst Socialnämnden Socialförvaltningen
@@ -339,8 +354,8 @@ _NOT_SURNAMES = frozenset(
     Sedan Även Också Inte Ej Har Hade Är Var Blev Kan Kunde Ska Skulle Vill Får Fick Bör
     Enligt Samt Varje Alla Många Flera Några Ingen Inga Hela Både Vilket Vilka Vad När
     Hur Varför Eftersom Dock Därför Ja Nej Tack Hej Hälsningar Mvh Vänliga
-    """.split()
-)
+"""
+_NOT_SURNAMES = frozenset(_NOT_SURNAMES_TEXT.split())
 
 
 def _is_capitalised(word: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, flash, redirect, render_template, request, session, url_for
+from flask import Flask, flash, redirect, request, session, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,8 +16,8 @@ from werkzeug.exceptions import HTTPException
 
 from . import db
 from .accounts.models import User
-from .extensions import babel, csrf, login_manager
 from .errors import ERROR_TEXT, render_error
+from .extensions import babel, csrf, login_manager
 from .orgs.context import load_context
 from .orgs.forms import role_choices
 from .timeutil import local

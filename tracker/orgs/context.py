@@ -60,6 +60,11 @@ def scoped(model: type[M]) -> SelectOfScalar[M]:
     return select(model).where(model.org_id == current_org().id)  # type: ignore[attr-defined]
 
 
+def scoped_with(model: type[SQLModel], *others: Any) -> Any:
+    """SELECT (model, *others) rows, restricted by model.org_id to the current organisation."""
+    return select(model, *others).where(model.org_id == current_org().id)  # type: ignore[attr-defined]
+
+
 def get_scoped_or_404(model: type[M], object_id: Any) -> M:
     try:
         pk = int(object_id)
@@ -82,6 +87,6 @@ def role_required(*roles: str) -> Callable[[F], F]:
                 abort(403)
             return view(*args, **kwargs)
 
-        return login_required(wrapped)  # type: ignore[return-value]
+        return login_required(wrapped)
 
     return decorator

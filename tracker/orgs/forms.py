@@ -1,7 +1,14 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from .models import HUVUDMAN, ROLES
 
@@ -23,7 +30,7 @@ class RoleForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.role.choices = role_choices()  # type: ignore[assignment]
+        self.role.choices = role_choices()
 
 
 class AuthorityForm(FlaskForm):
@@ -33,8 +40,8 @@ class AuthorityForm(FlaskForm):
 
     def __init__(self, *args: object, sections: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.huvudman.choices = huvudman_choices()  # type: ignore[assignment]
-        self.section_id.choices = sections  # type: ignore[assignment]
+        self.huvudman.choices = huvudman_choices()
+        self.section_id.choices = sections
 
 
 class SectionForm(FlaskForm):
@@ -46,7 +53,7 @@ class SectionForm(FlaskForm):
 
     def __init__(self, *args: object, parents: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.parent_id.choices = [(0, str(_l("– ingen (huvudrubrik) –")))] + parents  # type: ignore[assignment]
+        self.parent_id.choices = [(0, str(_l("– ingen (huvudrubrik) –")))] + parents
 
 
 def _age_bands(_form: object, field: StringField) -> None:
@@ -61,18 +68,18 @@ class SettingsForm(FlaskForm):
     kommuner = StringField(_l("Kommuner"), validators=[Length(max=500)])
     recurrence_threshold = IntegerField(
         _l("Återkommande: antal förekomster"),
-        validators=[DataRequired(_l("Ange ett tal.")),
+        validators=[InputRequired(_l("Ange ett tal.")),
                     NumberRange(min=2, max=100, message=_l("Ange ett tal mellan 2 och 100."))])
     recurrence_months = IntegerField(
         _l("Återkommande: inom antal månader"),
-        validators=[DataRequired(_l("Ange ett tal.")),
+        validators=[InputRequired(_l("Ange ett tal.")),
                     NumberRange(min=1, max=60, message=_l("Ange ett tal mellan 1 och 60."))])
     age_bands = StringField(_l("Åldersgrupper"), validators=[_age_bands, Length(max=200)])
     digest_lead_days = IntegerField(
         _l("Utskick före möte (dagar)"),
-        validators=[DataRequired(_l("Ange ett tal.")),
+        validators=[InputRequired(_l("Ange ett tal.")),
                     NumberRange(min=1, max=60, message=_l("Ange ett tal mellan 1 och 60."))])
     small_count_limit = IntegerField(
         _l("Gräns för små tal"),
-        validators=[DataRequired(_l("Ange ett tal.")),
+        validators=[InputRequired(_l("Ange ett tal.")),
                     NumberRange(min=1, max=20, message=_l("Ange ett tal mellan 1 och 20."))])

@@ -19,7 +19,7 @@ from ..accounts.models import User
 from ..audit import AuditEntry, audit_log
 from ..timeutil import STOCKHOLM
 from . import services
-from .context import current_org, get_scoped_or_404, role_required, scoped
+from .context import current_org, get_scoped_or_404, role_required, scoped, scoped_with
 from .forms import AuthorityForm, RoleForm, SectionForm, SettingsForm, role_choices
 from .models import Authority, Membership, ReportSection
 
@@ -40,7 +40,7 @@ def index() -> Any:
 @admin_required
 def users() -> Any:
     rows = db.session().exec(
-        scoped(Membership).add_columns(User)  # type: ignore[call-overload]
+        scoped_with(Membership, User)
         .join(User, User.id == Membership.user_id)
         .order_by(User.name)
     ).all()
@@ -111,7 +111,7 @@ def member_remove(membership_id: int) -> Any:
     m = get_scoped_or_404(Membership, membership_id)
     if m.role == "admin" and services.admin_count(s, m.org_id) <= 1:
         flash(_("Verksamheten måste ha minst en administratör."), "error")
-        return redirect(url_for("admin.member", membership_id=m.id)), 400  # type: ignore[return-value]
+        return redirect(url_for("admin.member", membership_id=m.id)), 400
     services.remove_membership(s, m, actor_id=current_user.id)
     s.commit()
     flash(_("Personen är borttagen ur verksamheten."), "success")
@@ -303,7 +303,7 @@ def audit() -> Any:
                   .limit(size + 1)).all()
     actions = s.exec(select(AuditEntry.action).where(AuditEntry.org_id == org.id).distinct()
                      .order_by(AuditEntry.action)).all()
-    actors = s.exec(scoped(Membership).add_columns(User)  # type: ignore[call-overload]
+    actors = s.exec(scoped_with(Membership, User)
                     .join(User, User.id == Membership.user_id).order_by(User.name)).all()
     return render_template("orgs/audit.html", rows=rows[:size], has_next=len(rows) > size,
                            page=page, actions=actions, actors=[u for _m, u in actors],
