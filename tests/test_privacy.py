@@ -349,6 +349,12 @@ def test_phone_list_and_trailing_numbers() -> None:
     assert [f.text for f in find_identifiers(text)] == ["070-123 45 67", "070-234 56 78"]
     # A table column after the number is not swallowed.
     assert [f.text for f in find_identifiers("Tel 08-123 45 67 12 14")] == ["08-123 45 67"]
+    # After an amount: the thousands groups are not the start of the number.
+    text = "Belopp 2 029 410 08-123 45 67"
+    assert [f.text for f in find_identifiers(text)] == ["08-123 45 67"]
+    # After a date: 070 is a real area code and the groups are phone-like.
+    text = "Ring 2022-03-15 070 123 45 67"
+    assert [f.text for f in find_identifiers(text)] == ["070 123 45 67"]
 
 
 mobile_digits = st.tuples(st.sampled_from("02369"), st.text("0123456789", min_size=7, max_size=7))
@@ -441,6 +447,7 @@ NEGATIVES = [
     "12 345 kr",
     "302 400 kr per år",
     "1 012 345 678 kr",
+    "1 040 500 600 kr",
     "Lön inkl. PO 540,7 tkr",
     "två halvtider = 1,00",
     # SFS numbers

@@ -205,8 +205,9 @@ _AMOUNT_BEFORE_RE = re.compile(r"(?:^|[^\d])\d{1,3}[ \u00a0]$")
 # Two-digit area codes (after the trunk 0): the geographic ones, 010, 020 and the 07x
 # mobile and service ranges.
 _TWO_DIGIT_AREA_CODES = frozenset(
-    "10 11 13 16 18 19 20 21 23 26 31 33 35 36 40 42 44 46 54 60 63 90 "
-    "70 71 72 73 74 75 76 77 78 79".split()
+    {"10", "11", "13", "16", "18", "19", "20", "21", "23", "26", "31", "33", "35", "36"}
+    | {"40", "42", "44", "46", "54", "60", "63", "90"}
+    | {f"7{d}" for d in range(10)}
 )
 _PHONE_AFTER_RE = re.compile(r"[/:.,]\d")
 
