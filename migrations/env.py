@@ -6,6 +6,7 @@ from sqlmodel import SQLModel
 
 import tracker.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from tracker.db import UTCDateTime
+from tracker.migrate import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -30,6 +31,7 @@ def run() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             render_item=render_item,
+            include_object=include_object,
             compare_type=True,
         )
         with context.begin_transaction():

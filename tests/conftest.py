@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from datetime import date, timedelta
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,7 +23,9 @@ from tracker import create_app, migrate
 from tracker.accounts import services as accounts
 from tracker.accounts.models import User
 from tracker.orgs import services as orgs
-from tracker.orgs.models import Organisation
+from tracker.faults import services as faults
+from tracker.faults.models import Fault
+from tracker.orgs.models import Authority, Organisation
 
 PASSWORD = "rätt-lösenord-123"
 PG_ENV = "TRACKER_TEST_DATABASE_URL"
@@ -144,6 +147,25 @@ class Factories:
                 orgs.set_membership(s, user_id=user.id, org_id=o.id, role=role, actor_id=None)
             s.commit()
             return user
+
+
+    def fault(self, org: str = "soderort", title: str = "Långa handläggningstider",
+              authority: str = "Försäkringskassan", occurrences: int = 0,
+              observed_on: date | None = None, actor: User | None = None,
+              description: str = "", narrative: str = "") -> Fault:
+        o = self.org(org)
+        with self._session() as s:
+            auth = s.exec(select(Authority).where(Authority.org_id == o.id,
+                                                  Authority.name == authority)).one()
+            f = faults.create_fault(s, org_id=o.id or 0, actor_id=actor.id if actor else None,
+                                    title=title, description=description,
+                                    primary_authority_id=auth.id or 0)
+            for i in range(occurrences):
+                faults.log_occurrence(s, fault=f, actor_id=actor.id if actor else None,
+                                      observed_on=observed_on or date.today() - timedelta(days=i),
+                                      narrative=narrative)
+            s.commit()
+            return f
 
 
 @pytest.fixture

@@ -1,3 +1,4 @@
+import re
 import subprocess
 import sys
 import zipfile
@@ -62,13 +63,13 @@ def test_security_headers_and_strict_csp(client):
 
 
 def test_templates_have_no_inline_script_or_style():
+    inline_script = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>")
+    handler = re.compile(r"\son[a-z]+\s*=", re.IGNORECASE)
     for tpl in (ROOT / "templates").rglob("*.html"):
         text = tpl.read_text()
-        assert "<script" not in text, tpl
+        assert not inline_script.search(text), tpl
         assert " style=" not in text and "<style" not in text, tpl
-        assert " on" not in text.replace(" one", "").split("=")[0] or True
-        for attr in ("onclick=", "onload=", "onsubmit=", "onchange="):
-            assert attr not in text, tpl
+        assert not handler.search(text), tpl
 
 
 @pytest.mark.parametrize("url,code,text", [

@@ -3,7 +3,7 @@
 from typing import Any
 
 from flask import Blueprint, g, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import text
 
 from . import db
@@ -14,7 +14,12 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def home() -> Any:
-    return render_template("main/home.html", org=g.org, role=g.role)
+    dash = None
+    if g.org is not None and g.role in ("ombud", "samordnare", "admin"):
+        from .faults.queries import dashboard
+
+        dash = dashboard(db.session(), g.org, current_user.id)
+    return render_template("main/home.html", org=g.org, role=g.role, dash=dash)
 
 
 @bp.route("/healthz")

@@ -9,6 +9,13 @@ from flask import Flask
 from . import resource_dir
 
 
+def include_object(obj: object, name: str | None, type_: str, reflected: bool,
+                   compare_to: object) -> bool:
+    """Search structures made by raw SQL in the migrations (FTS5 tables, expression
+    indexes) are not models; autogenerate must not propose to drop them."""
+    return not (name or "").startswith(("fault_fts", "ix_fts_"))
+
+
 def alembic_config(app: Flask) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(resource_dir("migrations")))

@@ -15,6 +15,7 @@ reports and must not be mistaken for personnummer or phone numbers.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import re
 from collections.abc import Iterable
@@ -195,7 +196,7 @@ _PHONE_RE = re.compile(
     r"|\b0"
     r")"
     r"(?=[1-9])"
-    r"(?P<body>\d+(?:(?:\)[ \u00a0]?|[ \u00a0]?[-\u2013][ \u00a0]?|[ \u00a0])\d+)*)"
+    r"(?P<body>\d+(?:(?:\)[ \u00a0]?|[ \u00a0]?[-\u2013][ \u00a0]?|[ \u00a0])\d+){0,5})"
 )
 _PHONE_TOKEN_RE = re.compile(r"\d+")
 _PLAIN_SUBSCRIBER_SEPARATORS = frozenset({" ", "\u00a0", "-"})
@@ -255,7 +256,14 @@ def _find_phones(text: str) -> list[Finding]:
         accepted_end: int | None = None
         # Longest run of leading groups that looks like a phone number; later groups may
         # belong to something else (a second number, a table column).
-        for count in range(len(tokens), 0, -1):
+        longest = 0
+        digits = 0
+        for token in tokens:
+            digits += len(token)
+            if digits > 9:  # no Swedish NSN is longer
+                break
+            longest += 1
+        for count in range(longest, 0, -1):
             if not _valid_nsn(tokens[:count], separators[: count - 1], lead):
                 continue
             end = body_start + token_matches[count - 1].end()
@@ -284,7 +292,7 @@ def _looks_like_amount(
     group, unless the two digits are a real two-digit area code and the groups are not
     all thousands-like ("15 070 123 45 67" is a phone number after a date).
     """
-    if not _AMOUNT_BEFORE_RE.search(text, 0, start):
+    if not _AMOUNT_BEFORE_RE.search(text, max(0, start - 5), start):
         return False
     if found and found[-1].end == start - 1:  # a list of phone numbers separated by spaces
         return False
@@ -330,6 +338,7 @@ def _find_addresses(text: str) -> list[Finding]:
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:[-'\u2019][^\W\d_]+)*")
 _HSPACE_RE = re.compile(r"[ \t\u00a0]{1,3}")
+_MAX_NAME_WORDS = 5  # "Anna Maria Lovisa von Platen"
 _NAME_PARTICLES = frozenset(
     {"af", "al", "bin", "da", "de", "del", "der", "di", "el", "ibn", "la", "van", "von"}
 )
@@ -395,7 +404,7 @@ def _find_names(text: str) -> list[Finding]:
             if not _is_capitalised(candidate) or candidate in _NOT_SURNAMES:
                 break
             last = j
-            if not _is_first_name(candidate, names):
+            if not _is_first_name(candidate, names) or j - i >= _MAX_NAME_WORDS - 1:
                 break  # a surname ends the name
             j += 1  # another given name ("Anna Maria Svensson")
         if last is None:
@@ -436,9 +445,14 @@ def find_identifiers(text: str) -> list[Finding]:
         *_find_names(text),
     ]
     candidates.sort(key=lambda f: (_RANK[f.kind], f.start - f.end, f.start))
-    accepted: list[Finding] = []
+    accepted: list[Finding] = []  # kept sorted by start; non-overlapping, so ends too
+    starts: list[int] = []
     for candidate in candidates:
-        if all(candidate.end <= f.start or f.end <= candidate.start for f in accepted):
-            accepted.append(candidate)
-    accepted.sort(key=lambda f: f.start)
+        index = bisect.bisect_right(starts, candidate.start)
+        if index > 0 and accepted[index - 1].end > candidate.start:
+            continue
+        if index < len(accepted) and accepted[index].start < candidate.end:
+            continue
+        accepted.insert(index, candidate)
+        starts.insert(index, candidate.start)
     return accepted

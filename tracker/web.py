@@ -20,6 +20,7 @@ from .errors import ERROR_TEXT, render_error
 from .extensions import babel, csrf, login_manager
 from .orgs.context import load_context
 from .orgs.forms import role_choices
+from .text import render_markdown
 from .timeutil import local
 
 CSP = (
@@ -109,9 +110,12 @@ def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"role_labels": dict(role_choices())})
 
     from .accounts.views import bp as accounts_bp
+    from .faults import bp as faults_bp
     from .main import bp as main_bp
     from .orgs.views import bp as admin_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(faults_bp)
+    app.jinja_env.filters["markdown"] = render_markdown

@@ -55,14 +55,19 @@ def current_role() -> str | None:
     return role
 
 
+def in_current_org(model: type[SQLModel]) -> Any:
+    """The WHERE clause that keeps `model` to the current organisation (for aggregates)."""
+    return model.org_id == current_org().id  # type: ignore[attr-defined]
+
+
 def scoped(model: type[M]) -> SelectOfScalar[M]:
     """SELECT model restricted to the current organisation."""
-    return select(model).where(model.org_id == current_org().id)  # type: ignore[attr-defined]
+    return select(model).where(in_current_org(model))
 
 
 def scoped_with(model: type[SQLModel], *others: Any) -> Any:
     """SELECT (model, *others) rows, restricted by model.org_id to the current organisation."""
-    return select(model, *others).where(model.org_id == current_org().id)  # type: ignore[attr-defined]
+    return select(model, *others).where(in_current_org(model))
 
 
 def get_scoped_or_404(model: type[M], object_id: Any) -> M:

@@ -39,6 +39,9 @@ def seed_catalogues(session: Session, org_id: int) -> None:
             by_heading[child] = sec
             position += 1
     session.flush()
+    from ..faults.services import seed_themes
+
+    seed_themes(session, org_id)
     position = 0
     for huvudman, items in AUTHORITIES.items():
         for name, heading in items:

@@ -1,0 +1,104 @@
+from datetime import date, datetime
+
+from sqlalchemy import Column, Date, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ..models_base import utc_field
+
+LEVELS = ("handlaggare", "lokal", "central")
+STATUSES = ("ny", "bekraftad", "eskalerad", "atgardad", "avskriven")
+GENDERS = ("kvinna", "man", "annat", "ej_angivet")
+CONSEQUENCES = ("inkomstbortfall", "vrakning", "barn", "vardglapp", "halsa", "skulder", "annat")
+DEFAULT_THEMES = ("tillgänglighet", "handläggningstid", "bemötande", "samordning", "regelverk",
+                  "digitalisering", "kompetens", "ekonomi", "bostad")
+NARRATIVE_MAX = 2000
+
+
+class Theme(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("org_id", "name", name="uq_theme_org_name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=60)
+
+
+class Fault(SQLModel, table=True):
+    """A systemfel: the pattern. Its occurrences are the single observations."""
+
+    __table_args__ = (UniqueConstraint("org_id", "ref", name="uq_fault_org_ref"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    ref: str = Field(max_length=20)
+    title: str = Field(max_length=200)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    primary_authority_id: int = Field(foreign_key="authority.id", index=True)
+    level: str | None = Field(default=None, max_length=20)
+    status: str = Field(default="ny", max_length=20, index=True)
+    report_summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    duplicate_of_id: int | None = Field(default=None, foreign_key="fault.id", index=True)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = utc_field(index=True)
+    updated_at: datetime = utc_field()
+    version: int = Field(default=1)
+
+
+class FaultAuthority(SQLModel, table=True):
+    """Other authorities involved, beside the primary one."""
+
+    __tablename__ = "fault_authority"
+
+    fault_id: int = Field(foreign_key="fault.id", primary_key=True, ondelete="CASCADE")
+    authority_id: int = Field(foreign_key="authority.id", primary_key=True, ondelete="CASCADE")
+
+
+class FaultTheme(SQLModel, table=True):
+    __tablename__ = "fault_theme"
+
+    fault_id: int = Field(foreign_key="fault.id", primary_key=True, ondelete="CASCADE")
+    theme_id: int = Field(foreign_key="theme.id", primary_key=True, ondelete="CASCADE")
+
+
+class FaultRelation(SQLModel, table=True):
+    """An undirected "related to" link, stored once with fault_id < other_id."""
+
+    __tablename__ = "fault_relation"
+
+    fault_id: int = Field(foreign_key="fault.id", primary_key=True, ondelete="CASCADE")
+    other_id: int = Field(foreign_key="fault.id", primary_key=True, ondelete="CASCADE")
+
+
+class FaultEvent(SQLModel, table=True):
+    """The fault's history as users see it (the audit log holds no text; this may)."""
+
+    __tablename__ = "fault_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    fault_id: int = Field(foreign_key="fault.id", index=True, ondelete="CASCADE")
+    at: datetime = utc_field()
+    actor_id: int | None = Field(default=None, foreign_key="user.id")
+    kind: str = Field(max_length=20)  # created, edited, status, merged_into, merged_from, related
+    from_status: str | None = Field(default=None, max_length=20)
+    to_status: str | None = Field(default=None, max_length=20)
+    other_fault_id: int | None = Field(default=None, foreign_key="fault.id")
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+
+
+class Occurrence(SQLModel, table=True):
+    """One anonymised observation. There is no field for the client, and none may be added."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    fault_id: int = Field(foreign_key="fault.id", index=True)
+    observed_on: date = Field(sa_column=Column(Date, nullable=False, index=True))
+    narrative: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    gender: str | None = Field(default=None, max_length=20)
+    age_band: str | None = Field(default=None, max_length=20)
+    consequences: str = Field(default="", max_length=200)  # comma-separated codes
+    logged_by_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    created_at: datetime = utc_field()
+    updated_at: datetime = utc_field()
+
+    @property
+    def consequence_list(self) -> list[str]:
+        return [c for c in self.consequences.split(",") if c]
