@@ -22,7 +22,8 @@ def run() -> None:
     engine = config.attributes.get("engine")
     if engine is None:
         engine = engine_from_config(
-            config.get_section(config.config_ini_section, {}), prefix="sqlalchemy.",
+            config.get_section(config.config_ini_section, {}),
+            prefix="sqlalchemy.",
             poolclass=pool.NullPool,
         )
     with engine.connect() as connection:

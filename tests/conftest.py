@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 import re
 import uuid
-from datetime import date, timedelta
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +22,9 @@ from sqlmodel import Session, SQLModel, select
 from tracker import create_app, migrate
 from tracker.accounts import services as accounts
 from tracker.accounts.models import User
-from tracker.orgs import services as orgs
 from tracker.faults import services as faults
 from tracker.faults.models import Fault
+from tracker.orgs import services as orgs
 from tracker.orgs.models import Authority, Organisation
 
 PASSWORD = "rätt-lösenord-123"
@@ -32,6 +32,7 @@ PG_ENV = "TRACKER_TEST_DATABASE_URL"
 
 
 # ---- databases ---------------------------------------------------------------------------
+
 
 @contextmanager
 def fresh_database(tmp_dir: Path) -> Iterator[str]:
@@ -117,6 +118,7 @@ def session(app: Flask) -> Iterator[Session]:
 
 # ---- factories ---------------------------------------------------------------------------
 
+
 class Factories:
     def __init__(self, app: Flask) -> None:
         self.app = app
@@ -134,36 +136,62 @@ class Factories:
             s.commit()
             return org
 
-    def user(self, role: str = "ombud", org: str | Organisation | None = "soderort",
-             email: str | None = None, password: str = PASSWORD) -> User:
+    def user(
+        self,
+        role: str = "ombud",
+        org: str | Organisation | None = "soderort",
+        email: str | None = None,
+        password: str = PASSWORD,
+    ) -> User:
         self._n += 1
         o = None if org is None else org if isinstance(org, Organisation) else self.org(org)
         with self._session() as s:
             user = accounts.create_user(
-                s, email=email or f"{role}{self._n}@example.se", name=f"{role.title()} {self._n}",
-                password=password, actor_id=None, org_id=None)
+                s,
+                email=email or f"{role}{self._n}@example.se",
+                name=f"{role.title()} {self._n}",
+                password=password,
+                actor_id=None,
+                org_id=None,
+            )
             if o is not None:
                 assert o.id is not None and user.id is not None
                 orgs.set_membership(s, user_id=user.id, org_id=o.id, role=role, actor_id=None)
             s.commit()
             return user
 
-
-    def fault(self, org: str = "soderort", title: str = "Långa handläggningstider",
-              authority: str = "Försäkringskassan", occurrences: int = 0,
-              observed_on: date | None = None, actor: User | None = None,
-              description: str = "", narrative: str = "") -> Fault:
+    def fault(
+        self,
+        org: str = "soderort",
+        title: str = "Långa handläggningstider",
+        authority: str = "Försäkringskassan",
+        occurrences: int = 0,
+        observed_on: date | None = None,
+        actor: User | None = None,
+        description: str = "",
+        narrative: str = "",
+    ) -> Fault:
         o = self.org(org)
         with self._session() as s:
-            auth = s.exec(select(Authority).where(Authority.org_id == o.id,
-                                                  Authority.name == authority)).one()
-            f = faults.create_fault(s, org_id=o.id or 0, actor_id=actor.id if actor else None,
-                                    title=title, description=description,
-                                    primary_authority_id=auth.id or 0)
+            auth = s.exec(
+                select(Authority).where(Authority.org_id == o.id, Authority.name == authority)
+            ).one()
+            f = faults.create_fault(
+                s,
+                org_id=o.id or 0,
+                actor_id=actor.id if actor else None,
+                title=title,
+                description=description,
+                primary_authority_id=auth.id or 0,
+            )
             for i in range(occurrences):
-                faults.log_occurrence(s, fault=f, actor_id=actor.id if actor else None,
-                                      observed_on=observed_on or date.today() - timedelta(days=i),
-                                      narrative=narrative)
+                faults.log_occurrence(
+                    s,
+                    fault=f,
+                    actor_id=actor.id if actor else None,
+                    observed_on=observed_on or date.today() - timedelta(days=i),
+                    narrative=narrative,
+                )
             s.commit()
             return f
 
@@ -173,8 +201,10 @@ def make(app: Flask) -> Factories:
     return Factories(app)
 
 
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                   r'name="csrf_token" value="([^"]+)"')
+_CSRF = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token(client: FlaskClient, url: str = "/login") -> str:
@@ -184,8 +214,13 @@ def csrf_token(client: FlaskClient, url: str = "/login") -> str:
     return m.group(1) or m.group(2)
 
 
-def post(client: FlaskClient, url: str, data: dict[str, Any] | None = None,
-         form_url: str | None = None, **kw: Any) -> Any:
+def post(
+    client: FlaskClient,
+    url: str,
+    data: dict[str, Any] | None = None,
+    form_url: str | None = None,
+    **kw: Any,
+) -> Any:
     """POST like a browser: with the CSRF token of the page that shows the form."""
     payload = dict(data or {})
     payload["csrf_token"] = csrf_token(client, form_url or url)
@@ -208,6 +243,7 @@ def login(client: FlaskClient, make: Factories) -> Callable[..., User]:
 
 
 # ---- query budgets -----------------------------------------------------------------------
+
 
 class StatementCounter:
     def __init__(self) -> None:
@@ -239,5 +275,14 @@ def is_postgres(app: Flask) -> bool:
     return str(app.config["DATABASE_URL"]).startswith("postgresql")
 
 
-__all__ = ["PASSWORD", "Factories", "csrf_token", "do_login", "fresh_database", "is_postgres",
-           "make_config", "post", "text"]
+__all__ = [
+    "PASSWORD",
+    "Factories",
+    "csrf_token",
+    "do_login",
+    "fresh_database",
+    "is_postgres",
+    "make_config",
+    "post",
+    "text",
+]

@@ -72,10 +72,13 @@ def test_templates_have_no_inline_script_or_style():
         assert not handler.search(text), tpl
 
 
-@pytest.mark.parametrize("url,code,text", [
-    ("/finns-inte", 404, "Sidan finns inte"),
-    ("/admin/users", 302, None),
-])
+@pytest.mark.parametrize(
+    "url,code,text",
+    [
+        ("/finns-inte", 404, "Sidan finns inte"),
+        ("/admin/users", 302, None),
+    ],
+)
 def test_error_pages_are_swedish(client, url, code, text):
     resp = client.get(url)
     assert resp.status_code == code
@@ -148,9 +151,25 @@ def test_catalog_covers_every_string_in_the_code(tmp_path):
     from babel.messages.pofile import read_po
 
     pot = tmp_path / "messages.pot"
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract",
-                    "-F", str(ROOT / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext",
-                    "-o", str(pot), str(ROOT)], check=True, cwd=ROOT)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "extract",
+            "-F",
+            str(ROOT / "babel.cfg"),
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "-o",
+            str(pot),
+            str(ROOT),
+        ],
+        check=True,
+        cwd=ROOT,
+    )
     with open(pot, "rb") as f:
         extracted = {m.id for m in read_po(f) if m.id}
     with open(ROOT / "tracker/translations/en/LC_MESSAGES/messages.po", "rb") as f:
@@ -159,8 +178,21 @@ def test_catalog_covers_every_string_in_the_code(tmp_path):
 
 
 def test_wheel_carries_templates_and_migrations(tmp_path):
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "-q", "-w", str(tmp_path), str(ROOT)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path),
+            str(ROOT),
+        ],
+        check=True,
+    )
     wheel = next(tmp_path.glob("tracker-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "tracker/templates/base.html" in names

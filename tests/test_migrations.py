@@ -13,7 +13,8 @@ from tracker import create_app, migrate
 def _diff(engine):
     with engine.connect() as conn:
         ctx = MigrationContext.configure(
-            conn, opts={"compare_type": True, "include_object": migrate.include_object})
+            conn, opts={"compare_type": True, "include_object": migrate.include_object}
+        )
         return compare_metadata(ctx, SQLModel.metadata)
 
 

@@ -20,6 +20,16 @@ def init_app(app: Flask) -> None:
         app.cli.add_command(command)
 
 
+def _refuse_identifiers(fields: dict[str, str], *, staff_or_catalogue: bool = False) -> None:
+    """The same guard as the web forms: personnummer, e-mail and phone numbers are refused."""
+    from .guard import FreeTextRefused, require_clean
+
+    try:
+        require_clean(fields, confirmed=staff_or_catalogue)
+    except FreeTextRefused as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
 db_group = AppGroup("db", help="Databasens schema (Alembic).")
 
 
@@ -47,8 +57,12 @@ user_group = AppGroup("user", help="Användare.")
 @click.option("--name", required=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--org", "org_slug", help="Lägg till i verksamheten med denna slug.")
-@click.option("--role", type=click.Choice(["ombud", "samordnare", "ledamot", "admin"]),
-              default="ombud", show_default=True)
+@click.option(
+    "--role",
+    type=click.Choice(["ombud", "samordnare", "ledamot", "admin"]),
+    default="ombud",
+    show_default=True,
+)
 def user_create(email: str, name: str, password: str, org_slug: str | None, role: str) -> None:
     """Skapa en användare (och ett medlemskap)."""
     from .accounts import services as accounts
@@ -56,6 +70,7 @@ def user_create(email: str, name: str, password: str, org_slug: str | None, role
     from .orgs import services as orgs
     from .orgs.models import Organisation
 
+    _refuse_identifiers({"name": name}, staff_or_catalogue=True)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise click.UsageError(f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")
     with db.transaction() as s:
@@ -66,8 +81,14 @@ def user_create(email: str, name: str, password: str, org_slug: str | None, role
             org = s.exec(select(Organisation).where(Organisation.slug == org_slug)).first()
             if org is None:
                 raise click.UsageError(f"Ingen verksamhet med slug {org_slug!r}.")
-        user = accounts.create_user(s, email=email, name=name, password=password,
-                                    actor_id=None, org_id=org.id if org else None)
+        user = accounts.create_user(
+            s,
+            email=email,
+            name=name,
+            password=password,
+            actor_id=None,
+            org_id=org.id if org else None,
+        )
         if org is not None:
             assert org.id is not None and user.id is not None
             orgs.set_membership(s, user_id=user.id, org_id=org.id, role=role, actor_id=None)
@@ -86,6 +107,7 @@ def org_create(slug: str, name: str, kommuner: str) -> None:
     from .orgs import services as orgs
     from .orgs.models import Organisation
 
+    _refuse_identifiers({"name": name, "kommuner": kommuner}, staff_or_catalogue=True)
     with db.transaction() as s:
         if s.exec(select(Organisation).where(Organisation.slug == slug.lower())).first():
             raise click.UsageError(f"Verksamheten {slug!r} finns redan.")

@@ -7,8 +7,10 @@ from sqlmodel import Session, select
 
 from .accounts import services as accounts
 from .accounts.models import User
+from .demo_faults import load_demo_faults
 from .orgs import services as orgs
 from .orgs.models import Membership, Organisation
+from .timeutil import utcnow
 
 DEMO_PASSWORD = "demo-lösenord"  # noqa: S105 – documented demo login, never for production
 
@@ -25,8 +27,11 @@ ROLES = [
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
-    return [(f"{role}{suffix}@demo.se", role, slug)
-            for slug, _name, _k, suffix in ORGS for role, _label in ROLES]
+    return [
+        (f"{role}{suffix}@demo.se", role, slug)
+        for slug, _name, _k, suffix in ORGS
+        for role, _label in ROLES
+    ]
 
 
 def load_demo(s: Session, *, if_empty: bool = False) -> list[tuple[str, str, str]] | None:
@@ -42,11 +47,18 @@ def load_demo(s: Session, *, if_empty: bool = False) -> list[tuple[str, str, str
             user = accounts.find_user(s, email)
             if user is None:
                 user = accounts.create_user(
-                    s, email=email, name=f"{label} {org.name.split()[-1]}",
-                    password=DEMO_PASSWORD, actor_id=None, org_id=org.id)
+                    s,
+                    email=email,
+                    name=f"{label} {org.name.split()[-1]}",
+                    password=DEMO_PASSWORD,
+                    actor_id=None,
+                    org_id=org.id,
+                )
             assert user.id is not None
-            m = s.exec(select(Membership).where(Membership.user_id == user.id,
-                                                Membership.org_id == org.id)).first()
+            m = s.exec(
+                select(Membership).where(Membership.user_id == user.id, Membership.org_id == org.id)
+            ).first()
             if m is None:
                 orgs.set_membership(s, user_id=user.id, org_id=org.id, role=role, actor_id=None)
+        load_demo_faults(s, org, utcnow().date())
     return demo_logins()

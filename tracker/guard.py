@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -43,8 +44,12 @@ def _kind_label(kind: str) -> str:
 
 def describe(f: Finding) -> str:
     if f.blocking:
-        return _("Texten innehåller %(what)s: ”%(span)s”. Ta bort det – inga uppgifter som "
-                 "kan identifiera en person får sparas.", what=_kind_label(f.kind), span=f.text)
+        return _(
+            "Texten innehåller %(what)s: ”%(span)s”. Ta bort det – inga uppgifter som "
+            "kan identifiera en person får sparas.",
+            what=_kind_label(f.kind),
+            span=f.text,
+        )
     return _("Texten kan innehålla %(what)s: ”%(span)s”.", what=_kind_label(f.kind), span=f.text)
 
 
@@ -73,3 +78,21 @@ def require_clean(fields: Mapping[str, str | None], *, confirmed: bool = False) 
     result = check_free_text(fields, confirmed=confirmed)
     if not result.ok:
         raise FreeTextRefused(result)
+
+
+def guard_form(form: Any, names: list[str], *, blocking_only: bool = False) -> bool:
+    """Run the guard on a form's named fields; put findings on them as field errors.
+
+    `blocking_only` is for fields that hold staff or catalogue names, where a name warning
+    would always fire: identifiers are still refused there.
+    """
+    confirm = getattr(form, "confirm_anonymous", None)
+    result = check_free_text(
+        {n: getattr(form, n).data for n in names},
+        confirmed=blocking_only or bool(confirm and confirm.data),
+    )
+    for name, messages in result.errors.items():
+        field = getattr(form, name)
+        field.errors = list(field.errors) + messages
+    form.needs_confirmation = result.needs_confirmation
+    return result.ok

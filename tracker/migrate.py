@@ -9,8 +9,9 @@ from flask import Flask
 from . import resource_dir
 
 
-def include_object(obj: object, name: str | None, type_: str, reflected: bool,
-                   compare_to: object) -> bool:
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
     """Search structures made by raw SQL in the migrations (FTS5 tables, expression
     indexes) are not models; autogenerate must not propose to drop them."""
     return not (name or "").startswith(("fault_fts", "ix_fts_"))
@@ -21,9 +22,7 @@ def alembic_config(app: Flask) -> Config:
     cfg.set_main_option("script_location", str(resource_dir("migrations")))
     cfg.set_main_option("sqlalchemy.url", app.config["DATABASE_URL"].replace("%", "%%"))
     # Date-prefixed file names, so the history reads in order in a directory listing.
-    cfg.set_main_option(
-        "file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s"
-    )
+    cfg.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
     cfg.attributes["engine"] = app.extensions["db_engine"]
     return cfg
 

@@ -4,14 +4,38 @@ import markdown
 import nh3
 from markupsafe import Markup
 
-_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "code", "pre", "h3", "h4",
-         "a", "table", "thead", "tbody", "tr", "th", "td", "hr"}
+_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "h3",
+    "h4",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "hr",
+}
 _ATTRS = {"a": {"href", "title"}}
 
 
 def render_markdown(text: str | None) -> Markup:
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"],
-                             output_format="html")
-    clean = nh3.clean(html, tags=_TAGS, attributes=_ATTRS, url_schemes={"http", "https", "mailto"},
-                      link_rel="noopener noreferrer nofollow")
+    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    clean = nh3.clean(
+        html,
+        tags=_TAGS,
+        attributes=_ATTRS,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
     return Markup(clean)  # noqa: S704 – sanitised by nh3 above

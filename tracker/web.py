@@ -43,9 +43,13 @@ def select_locale() -> str:
 
 
 def load_user(token: str) -> User | None:
-    return db.session().exec(
-        select(User).where(User.session_token == token, User.active == True)  # noqa: E712
-    ).first()
+    return (
+        db.session()
+        .exec(
+            select(User).where(User.session_token == token, User.active == True)  # noqa: E712
+        )
+        .first()
+    )
 
 
 def security_headers(response: Any) -> Any:
@@ -67,11 +71,18 @@ def handle_http_error(exc: HTTPException) -> Any:
 
 def handle_csrf_error(exc: CSRFError) -> Any:
     if not current_user.is_authenticated:
-        flash(_("Sidan hade varit öppen för länge eller så har du loggats ut. Logga in igen."),
-              "error")
+        flash(
+            _("Sidan hade varit öppen för länge eller så har du loggats ut. Logga in igen."),
+            "error",
+        )
         return redirect(url_for("accounts.login", next=request.path))
-    return render_error(400, _("Formuläret hade gått ut. Gå tillbaka, ladda om sidan och skicka "
-                               "igen – kopiera gärna din text först."))
+    return render_error(
+        400,
+        _(
+            "Formuläret hade gått ut. Gå tillbaka, ladda om sidan och skicka "
+            "igen – kopiera gärna din text först."
+        ),
+    )
 
 
 def handle_server_error(_exc: Exception) -> Any:
@@ -90,8 +101,9 @@ def stockholm(dt: datetime | None, fmt: str = "medium") -> str:
 def init_app(app: Flask) -> None:
     # First, so even a request refused by CSRF knows who is asking (error page header).
     app.before_request(load_context)
-    babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories="translations")
+    babel.init_app(
+        app, locale_selector=select_locale, default_translation_directories="translations"
+    )
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

@@ -70,28 +70,48 @@ def test_throttle_is_stored_in_the_database(app, make, session):
     user = make.user("ombud")
     for _ in range(5):
         do_login(app.test_client(), user.email, "fel")
-    assert session.exec(select(LoginAttempt).where(
-        LoginAttempt.email == user.email, col(LoginAttempt.success).is_(False))).all()
+    assert session.exec(
+        select(LoginAttempt).where(
+            LoginAttempt.email == user.email, col(LoginAttempt.success).is_(False)
+        )
+    ).all()
     assert do_login(app.test_client(), user.email).status_code == 429
 
 
-@pytest.mark.parametrize("target,ok", [
-    ("/faults/", True), ("/admin/users?x=1", True),
-    ("//evil.example", False), ("/\\evil.example", False), ("https://evil.example/", False),
-    ("javascript:alert(1)", False), ("evil", False), ("", False), ("/\tx", False),
-])
+@pytest.mark.parametrize(
+    "target,ok",
+    [
+        ("/faults/", True),
+        ("/admin/users?x=1", True),
+        ("//evil.example", False),
+        ("/\\evil.example", False),
+        ("https://evil.example/", False),
+        ("javascript:alert(1)", False),
+        ("evil", False),
+        ("", False),
+        ("/\tx", False),
+    ],
+)
 def test_next_accepts_only_local_paths(target, ok):
     assert (safe_next(target) == target) is ok
 
 
 def test_login_follows_local_next_only(client, make):
     user = make.user("admin")
-    resp = post(client, "/login?next=//evil.example", {"email": user.email, "password": PASSWORD},
-                form_url="/login")
+    resp = post(
+        client,
+        "/login?next=//evil.example",
+        {"email": user.email, "password": PASSWORD},
+        form_url="/login",
+    )
     assert resp.headers["Location"] == "/"
     post(client, "/logout", form_url="/")
-    resp = post(client, "/login?next=/admin/users", {"email": user.email, "password": PASSWORD},
-                form_url="/login")
+    resp = post(
+        client,
+        "/login?next=/admin/users",
+        {"email": user.email, "password": PASSWORD},
+        form_url="/login",
+    )
     assert resp.headers["Location"] == "/admin/users"
 
 
@@ -121,8 +141,11 @@ def test_password_change_ends_other_sessions_and_keeps_this_one(app, make, sessi
     phone, laptop = app.test_client(), app.test_client()
     do_login(phone, user.email)
     do_login(laptop, user.email, remember="y")
-    resp = post(laptop, "/account/password",
-                {"current": PASSWORD, "new": "ett-nytt-lösenord", "confirm": "ett-nytt-lösenord"})
+    resp = post(
+        laptop,
+        "/account/password",
+        {"current": PASSWORD, "new": "ett-nytt-lösenord", "confirm": "ett-nytt-lösenord"},
+    )
     assert resp.status_code == 302
     assert laptop.get("/").status_code == 200
     assert phone.get("/").status_code == 302

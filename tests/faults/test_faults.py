@@ -16,13 +16,21 @@ def authority_id(session, name="Försäkringskassan", slug="soderort"):
     from tracker.orgs.models import Organisation
 
     org = session.exec(select(Organisation).where(Organisation.slug == slug)).one()
-    return session.exec(select(Authority).where(Authority.org_id == org.id,
-                                                Authority.name == name)).one().id
+    return (
+        session.exec(select(Authority).where(Authority.org_id == org.id, Authority.name == name))
+        .one()
+        .id
+    )
 
 
 def quick(client, **data):
-    base = {"mode": "existing", "observed_on": date.today().isoformat(), "narrative": "",
-            "gender": "", "age_band": ""}
+    base = {
+        "mode": "existing",
+        "observed_on": date.today().isoformat(),
+        "narrative": "",
+        "gender": "",
+        "age_band": "",
+    }
     base.update(data)
     return post(client, "/log", base)
 
@@ -30,8 +38,14 @@ def quick(client, **data):
 def test_quick_log_new_fault_then_existing(client, login, session):
     login("ombud")
     aid = authority_id(session)
-    resp = quick(client, mode="new", new_title="Sjukpenning dröjer", new_authority_id=aid,
-                 narrative="Beslut dröjde i fyra månader.", consequences=["inkomstbortfall"])
+    resp = quick(
+        client,
+        mode="new",
+        new_title="Sjukpenning dröjer",
+        new_authority_id=aid,
+        narrative="Beslut dröjde i fyra månader.",
+        consequences=["inkomstbortfall"],
+    )
     assert resp.status_code == 302
     year = date.today().year
     assert resp.headers["Location"] == f"/faults/SF-{year}-001"
@@ -49,10 +63,14 @@ def test_quick_log_defaults_to_today_and_rejects_bad_dates(client, login):
     page = client.get("/log").get_data(as_text=True)
     assert f'value="{date.today().isoformat()}"' in page
     tomorrow = (date.today() + timedelta(days=1)).isoformat()
-    for bad, msg in [(tomorrow, "framtiden"), ("1999-12-31", "före år 2000"),
-                     ("igår", "ÅÅÅÅ-MM-DD")]:
-        resp = quick(client, mode="new", new_title="X", observed_on=bad,
-                     narrative="Texten finns kvar")
+    for bad, msg in [
+        (tomorrow, "framtiden"),
+        ("1999-12-31", "före år 2000"),
+        ("igår", "ÅÅÅÅ-MM-DD"),
+    ]:
+        resp = quick(
+            client, mode="new", new_title="X", observed_on=bad, narrative="Texten finns kvar"
+        )
         html = resp.get_data(as_text=True)
         assert resp.status_code == 400 and msg in html and "Texten finns kvar" in html
 
@@ -70,8 +88,9 @@ def test_quick_log_without_javascript_offers_candidates(client, login, make):
 
 def test_suggest_searches_ref_title_authority_and_text(client, login, make):
     login("ombud")
-    f = make.fault(title="Läkarbrist i psykiatrin", authority="Psykiatri",
-                   description="Återbesök ställs in.")
+    f = make.fault(
+        title="Läkarbrist i psykiatrin", authority="Psykiatri", description="Återbesök ställs in."
+    )
     make.fault(title="Annat fel", authority="Bank")
     for q in [f.ref.lower(), "läkarbrist", "psykiatri", "återbesök"]:
         data = client.get(f"/faults/suggest?q={q}").get_json()
@@ -84,19 +103,44 @@ def test_personnummer_refused_in_every_free_text_form(client, login, make, sessi
     aid = authority_id(session)
     text = f"Klienten {PNR} fick avslag"
     cases = [
-        ("/log", {"mode": "new", "new_title": "Nytt", "new_authority_id": aid,
-                  "narrative": text, "observed_on": date.today().isoformat()}, "narrative"),
-        ("/log", {"mode": "new", "new_title": text, "new_authority_id": aid,
-                  "observed_on": date.today().isoformat()}, "new_title"),
+        (
+            "/log",
+            {
+                "mode": "new",
+                "new_title": "Nytt",
+                "new_authority_id": aid,
+                "narrative": text,
+                "observed_on": date.today().isoformat(),
+            },
+            "narrative",
+        ),
+        (
+            "/log",
+            {
+                "mode": "new",
+                "new_title": text,
+                "new_authority_id": aid,
+                "observed_on": date.today().isoformat(),
+            },
+            "new_title",
+        ),
         ("/faults/new", {"title": text, "primary_authority_id": aid}, "title"),
         ("/faults/new", {"title": "Ok", "description": text, "primary_authority_id": aid}, ""),
         ("/faults/new", {"title": "Ok", "report_summary": text, "primary_authority_id": aid}, ""),
-        (f"/faults/{f.ref}/edit", {"title": "Ok", "description": text, "version": "1",
-                                   "primary_authority_id": aid}, ""),
+        (
+            f"/faults/{f.ref}/edit",
+            {"title": "Ok", "description": text, "version": "1", "primary_authority_id": aid},
+            "",
+        ),
     ]
     occ = session.exec(select(Occurrence)).one()
-    cases.append((f"/occurrences/{occ.id}/edit",
-                  {"observed_on": date.today().isoformat(), "narrative": text}, ""))
+    cases.append(
+        (
+            f"/occurrences/{occ.id}/edit",
+            {"observed_on": date.today().isoformat(), "narrative": text},
+            "",
+        )
+    )
     before = session.exec(select(func.count()).select_from(Fault)).one()
     for url, data, _name in cases:
         resp = post(client, url, data)
@@ -106,8 +150,12 @@ def test_personnummer_refused_in_every_free_text_form(client, login, make, sessi
         assert "fick avslag" in html, url  # the text stays in the form
     assert session.exec(select(func.count()).select_from(Fault)).one() == before
     # the status comment is free text too
-    resp = post(client, f"/faults/{f.ref}/status", {"to": "bekraftad", "comment": text},
-                form_url=f"/faults/{f.ref}")
+    resp = post(
+        client,
+        f"/faults/{f.ref}/status",
+        {"to": "bekraftad", "comment": text},
+        form_url=f"/faults/{f.ref}",
+    )
     assert resp.status_code == 400
     session.expire_all()
     assert session.get(Fault, f.id).status == "ny"
@@ -116,8 +164,12 @@ def test_personnummer_refused_in_every_free_text_form(client, login, make, sessi
 def test_name_warning_needs_confirmation(client, login, session):
     login("ombud")
     aid = authority_id(session)
-    data = {"mode": "new", "new_title": "Nytt fel", "new_authority_id": aid,
-            "narrative": "Handläggaren Anna Svensson svarade inte."}
+    data = {
+        "mode": "new",
+        "new_title": "Nytt fel",
+        "new_authority_id": aid,
+        "narrative": "Handläggaren Anna Svensson svarade inte.",
+    }
     resp = quick(client, **data)
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400 and "Anna Svensson" in html
@@ -137,8 +189,9 @@ def test_optimistic_locking_gives_409_with_both_versions(app, client, login, mak
     assert second.status_code == 409
     assert "Första ändringen" in html and "Min egen text" in html
     assert 'name="version" type="hidden" value="2"' in html
-    third = post(client, f"/faults/{f.ref}/edit",
-                 {**form, "version": "2", "description": "Min egen text"})
+    third = post(
+        client, f"/faults/{f.ref}/edit", {**form, "version": "2", "description": "Min egen text"}
+    )
     assert third.status_code == 302
     session.expire_all()
     saved = session.get(Fault, f.id)
@@ -149,15 +202,26 @@ def test_status_transitions_are_audited_with_comment(client, login, make, sessio
     login("samordnare")
     f = make.fault()
     url = f"/faults/{f.ref}/status"
-    assert post(client, url, {"to": "bekraftad", "comment": "Sett flera gånger"},
-                form_url=f"/faults/{f.ref}").status_code == 302
+    assert (
+        post(
+            client,
+            url,
+            {"to": "bekraftad", "comment": "Sett flera gånger"},
+            form_url=f"/faults/{f.ref}",
+        ).status_code
+        == 302
+    )
     assert post(client, url, {"to": "ny"}, form_url=f"/faults/{f.ref}").status_code == 400
     assert post(client, url, {"to": "avskriven"}, form_url=f"/faults/{f.ref}").status_code == 302
     assert post(client, url, {"to": "bekraftad"}, form_url=f"/faults/{f.ref}").status_code == 302
-    events = session.exec(select(FaultEvent).where(FaultEvent.kind == "status")
-                          .order_by(FaultEvent.id)).all()
+    events = session.exec(
+        select(FaultEvent).where(FaultEvent.kind == "status").order_by(FaultEvent.id)
+    ).all()
     assert [(e.from_status, e.to_status) for e in events] == [
-        ("ny", "bekraftad"), ("bekraftad", "avskriven"), ("avskriven", "bekraftad")]
+        ("ny", "bekraftad"),
+        ("bekraftad", "avskriven"),
+        ("avskriven", "bekraftad"),
+    ]
     assert events[0].comment == "Sett flera gånger"
     page = client.get(f"/faults/{f.ref}").get_data(as_text=True)
     assert "Sett flera gånger" in page
@@ -166,8 +230,7 @@ def test_status_transitions_are_audited_with_comment(client, login, make, sessio
 def test_ombud_cannot_change_status(client, login, make):
     login("ombud")
     f = make.fault()
-    resp = post(client, f"/faults/{f.ref}/status", {"to": "bekraftad"},
-                form_url=f"/faults/{f.ref}")
+    resp = post(client, f"/faults/{f.ref}/status", {"to": "bekraftad"}, form_url=f"/faults/{f.ref}")
     assert resp.status_code == 403
 
 
@@ -175,8 +238,7 @@ def test_merge_moves_occurrences_and_redirects(client, login, make, session):
     login("samordnare")
     a = make.fault(title="A", occurrences=2)
     b = make.fault(title="B", occurrences=3)
-    resp = post(client, f"/faults/{a.ref}/merge", {"other_ref": b.ref},
-                form_url=f"/faults/{a.ref}")
+    resp = post(client, f"/faults/{a.ref}/merge", {"other_ref": b.ref}, form_url=f"/faults/{a.ref}")
     assert resp.status_code == 302
     assert session.exec(select(func.count()).where(Occurrence.fault_id == b.id)).one() == 5
     old = client.get(f"/faults/{a.ref}")
@@ -190,8 +252,9 @@ def test_relate_faults(client, login, make):
     a, b = make.fault(title="A"), make.fault(title="B")
     post(client, f"/faults/{a.ref}/relate", {"other_ref": b.ref}, form_url=f"/faults/{a.ref}")
     assert f"{a.ref} A" in client.get(f"/faults/{b.ref}").get_data(as_text=True)
-    bad = post(client, f"/faults/{a.ref}/relate", {"other_ref": "SF-1999-999"},
-               form_url=f"/faults/{a.ref}")
+    bad = post(
+        client, f"/faults/{a.ref}/relate", {"other_ref": "SF-1999-999"}, form_url=f"/faults/{a.ref}"
+    )
     assert bad.status_code == 400
 
 
@@ -209,8 +272,12 @@ def test_recurrence_flag(client, login, make):
 def test_list_filters_sort_search_and_csv(client, login, make):
     login("ombud")
     fk = make.fault(title="Återkrav flera år senare", occurrences=1)
-    af = make.fault(title="Kodning tar lång tid", authority="Arbetsförmedlingen", occurrences=4,
-                    narrative="Risk att förlora SGI")
+    af = make.fault(
+        title="Kodning tar lång tid",
+        authority="Arbetsförmedlingen",
+        occurrences=4,
+        narrative="Risk att förlora SGI",
+    )
     assert af.ref in client.get("/faults/?huvudman=stat").get_data(as_text=True)
     only_fk = client.get(f"/faults/?authority={fk.primary_authority_id}").get_data(as_text=True)
     assert fk.ref in only_fk and af.ref not in only_fk
@@ -220,8 +287,9 @@ def test_list_filters_sort_search_and_csv(client, login, make):
     assert af.ref in found and fk.ref not in found
     resp = client.get("/faults/export.csv?sort=count")
     assert resp.mimetype == "text/csv"
-    rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff")),
-                           delimiter=";"))
+    rows = list(
+        csv.reader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
     assert rows[0][0] == "Referens" and rows[1][0] == af.ref and rows[1][7] == "4"
     assert "Risk att förlora" not in resp.get_data(as_text=True)
     assert client.get("/faults/?from=igår").status_code == 400
@@ -239,8 +307,7 @@ def test_other_organisations_faults_are_404(client, login, make, session):
     login("samordnare", "soderort")
     other = make.fault(org="nacka", occurrences=1)
     occ = session.exec(select(Occurrence)).one()
-    for url in [f"/faults/{other.ref}", f"/faults/{other.ref}/edit",
-                f"/occurrences/{occ.id}/edit"]:
+    for url in [f"/faults/{other.ref}", f"/faults/{other.ref}/edit", f"/occurrences/{occ.id}/edit"]:
         assert client.get(url).status_code == 404, url
     assert client.get("/faults/suggest?q=" + other.ref).get_json() == []
     resp = quick(client, fault_ref=other.ref)

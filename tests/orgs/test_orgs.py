@@ -9,15 +9,21 @@ from tracker.orgs.models import Authority, Membership, ReportSection
 
 def test_new_org_gets_default_catalogues(make, session):
     org = make.org("ekero")
-    headings = [s.heading for s in session.exec(
-        select(ReportSection).where(ReportSection.org_id == org.id)
-        .order_by(ReportSection.position)).all()]
+    headings = [
+        s.heading
+        for s in session.exec(
+            select(ReportSection)
+            .where(ReportSection.org_id == org.id)
+            .order_by(ReportSection.position)
+        ).all()
+    ]
     expected = []
     for heading, children in REPORT_SECTIONS:
         expected += [heading, *children]
     assert headings == expected
-    auths = {a.name: a for a in session.exec(
-        select(Authority).where(Authority.org_id == org.id)).all()}
+    auths = {
+        a.name: a for a in session.exec(select(Authority).where(Authority.org_id == org.id)).all()
+    }
     assert auths["Försäkringskassan"].huvudman == "stat"
     fk_section = session.get(ReportSection, auths["Försäkringskassan"].section_id)
     assert fk_section.heading == "FÖRSÄKRINGSKASSAN"
@@ -28,8 +34,13 @@ def test_new_org_gets_default_catalogues(make, session):
 @pytest.mark.parametrize("role", ["ombud", "samordnare", "ledamot"])
 def test_admin_pages_are_for_admins_only(client, login, role):
     login(role)
-    for url in ["/admin/users", "/admin/authorities", "/admin/sections", "/admin/settings",
-                "/admin/audit"]:
+    for url in [
+        "/admin/users",
+        "/admin/authorities",
+        "/admin/sections",
+        "/admin/settings",
+        "/admin/audit",
+    ]:
         assert client.get(url).status_code == 403, url
 
 
@@ -40,12 +51,18 @@ def test_other_organisations_objects_are_404(client, login, make, session):
     auth = session.exec(select(Authority).where(Authority.org_id == other.id)).first()
     sec = session.exec(select(ReportSection).where(ReportSection.org_id == other.id)).first()
     mem = session.exec(select(Membership).where(Membership.user_id == stranger.id)).one()
-    for url in [f"/admin/authorities/{auth.id}", f"/admin/sections/{sec.id}",
-                f"/admin/users/{mem.id}"]:
+    for url in [
+        f"/admin/authorities/{auth.id}",
+        f"/admin/sections/{sec.id}",
+        f"/admin/users/{mem.id}",
+    ]:
         assert client.get(url).status_code == 404, url
     token_page = "/admin/authorities"
-    for url in [f"/admin/authorities/{auth.id}/delete", f"/admin/sections/{sec.id}/delete",
-                f"/admin/users/{mem.id}/remove"]:
+    for url in [
+        f"/admin/authorities/{auth.id}/delete",
+        f"/admin/sections/{sec.id}/delete",
+        f"/admin/users/{mem.id}/remove",
+    ]:
         assert post(client, url, form_url=token_page).status_code == 404, url
     assert session.get(Authority, auth.id) is not None
     # nothing about the other organisation leaks into lists
@@ -54,8 +71,11 @@ def test_other_organisations_objects_are_404(client, login, make, session):
 
 def test_admin_adds_user_who_can_then_log_in(app, client, login, session):
     login("admin")
-    page = post(client, "/admin/users/new",
-                {"email": "Ny.Person@Example.se", "name": "Ny Person", "m-role": "samordnare"})
+    page = post(
+        client,
+        "/admin/users/new",
+        {"email": "Ny.Person@Example.se", "name": "Ny Person", "m-role": "samordnare"},
+    )
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Tillfälligt lösenord" in html
     import re
@@ -67,13 +87,15 @@ def test_admin_adds_user_who_can_then_log_in(app, client, login, session):
     assert session.exec(select(AuditEntry).where(AuditEntry.action == "user.created")).first()
 
 
-def test_admin_adds_existing_user_of_another_org_and_user_switches(app, client, login, make,
-                                                                   session):
+def test_admin_adds_existing_user_of_another_org_and_user_switches(
+    app, client, login, make, session
+):
     login("admin", "soderort")
     make.org("nacka", "PO Nacka")
     multi = make.user("ombud", "nacka")
-    resp = post(client, "/admin/users/new",
-                {"email": multi.email, "name": "ignoreras", "m-role": "ombud"})
+    resp = post(
+        client, "/admin/users/new", {"email": multi.email, "name": "ignoreras", "m-role": "ombud"}
+    )
     assert resp.status_code == 200
     assert "Tillfälligt lösenord" not in resp.get_data(as_text=True)
     c = app.test_client()
@@ -89,8 +111,11 @@ def test_admin_adds_existing_user_of_another_org_and_user_switches(app, client, 
 
 def test_user_form_errors_keep_input(client, login):
     login("admin")
-    resp = post(client, "/admin/users/new", {"email": "inte-en-adress", "name": "Kvar Här",
-                                             "m-role": "ombud"})
+    resp = post(
+        client,
+        "/admin/users/new",
+        {"email": "inte-en-adress", "name": "Kvar Här", "m-role": "ombud"},
+    )
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
     assert "Ange en giltig e-postadress." in html
@@ -121,19 +146,26 @@ def test_admin_changes_role(client, login, make, session):
 def test_authority_catalogue_is_editable(client, login, session):
     admin = login("admin")
     sec = session.exec(select(ReportSection).where(ReportSection.heading == "ALLMÄNT")).first()
-    resp = post(client, "/admin/authorities/new",
-                {"name": "Hyresnämnden", "huvudman": "stat", "section_id": sec.id})
+    resp = post(
+        client,
+        "/admin/authorities/new",
+        {"name": "Hyresnämnden", "huvudman": "stat", "section_id": sec.id},
+    )
     assert resp.status_code == 302
     a = session.exec(select(Authority).where(Authority.name == "Hyresnämnden")).one()
     assert a.section_id == sec.id
     # duplicate name: 400, input kept
-    resp = post(client, "/admin/authorities/new",
-                {"name": "hyresnämnden", "huvudman": "stat", "section_id": sec.id})
+    resp = post(
+        client,
+        "/admin/authorities/new",
+        {"name": "hyresnämnden", "huvudman": "stat", "section_id": sec.id},
+    )
     assert resp.status_code == 400
     assert "finns redan" in resp.get_data(as_text=True)
     # empty name: 400
-    resp = post(client, f"/admin/authorities/{a.id}",
-                {"name": "", "huvudman": "stat", "section_id": sec.id})
+    resp = post(
+        client, f"/admin/authorities/{a.id}", {"name": "", "huvudman": "stat", "section_id": sec.id}
+    )
     assert resp.status_code == 400 and "Fyll i namn." in resp.get_data(as_text=True)
     entry = session.exec(select(AuditEntry).where(AuditEntry.action == "authority.saved")).one()
     assert entry.actor_id == admin.id and entry.object_id == a.id
@@ -141,23 +173,31 @@ def test_authority_catalogue_is_editable(client, login, session):
 
 def test_report_sections_are_editable(client, login, session):
     login("admin")
-    resp = post(client, "/admin/sections/new", {"heading": "BOSTAD", "parent_id": 0,
-                                                "position": "2"})
+    resp = post(
+        client, "/admin/sections/new", {"heading": "BOSTAD", "parent_id": 0, "position": "2"}
+    )
     assert resp.status_code == 302
     sec = session.exec(select(ReportSection).where(ReportSection.heading == "BOSTAD")).one()
     assert sec.position == 2 and sec.parent_id is None
     page = client.get("/admin/sections").get_data(as_text=True)
     assert "BOSTAD" in page
-    resp = post(client, f"/admin/sections/{sec.id}", {"heading": "BOSTAD", "parent_id": 0,
-                                                      "position": "x"})
+    resp = post(
+        client, f"/admin/sections/{sec.id}", {"heading": "BOSTAD", "parent_id": 0, "position": "x"}
+    )
     assert resp.status_code == 400
 
 
 def test_settings_validate_and_save(client, login, session):
     login("admin")
-    form = {"name": "PO Söderort", "kommuner": "Stockholm", "recurrence_threshold": "4",
-            "recurrence_months": "6", "age_bands": "18–29, 30–39, 40–64, 65+",
-            "digest_lead_days": "5", "small_count_limit": "3"}
+    form = {
+        "name": "PO Söderort",
+        "kommuner": "Stockholm",
+        "recurrence_threshold": "4",
+        "recurrence_months": "6",
+        "age_bands": "18–29, 30–39, 40–64, 65+",
+        "digest_lead_days": "5",
+        "small_count_limit": "3",
+    }
     assert post(client, "/admin/settings", form).status_code == 302
     from tracker.orgs.models import Organisation
 

@@ -13,14 +13,18 @@ class LoginForm(FlaskForm):
 
 
 class PasswordChangeForm(FlaskForm):
-    current = PasswordField(_l("Nuvarande lösenord"),
-                            validators=[DataRequired(_l("Fyll i ditt nuvarande lösenord."))])
+    current = PasswordField(
+        _l("Nuvarande lösenord"), validators=[DataRequired(_l("Fyll i ditt nuvarande lösenord."))]
+    )
     new = PasswordField(
         _l("Nytt lösenord"),
         validators=[
             DataRequired(_l("Fyll i ett nytt lösenord.")),
-            Length(min=MIN_PASSWORD_LENGTH, max=200,
-                   message=_l("Lösenordet måste ha minst %(n)d tecken.", n=MIN_PASSWORD_LENGTH)),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=200,
+                message=_l("Lösenordet måste ha minst %(n)d tecken.", n=MIN_PASSWORD_LENGTH),
+            ),
         ],
     )
     confirm = PasswordField(
@@ -32,9 +36,12 @@ class PasswordChangeForm(FlaskForm):
 class UserForm(FlaskForm):
     """Admin: create a user (or add an existing one) in the current organisation."""
 
-    email = EmailField(_l("E-postadress"), validators=[
-        DataRequired(_l("Fyll i e-postadress.")),
-        Email(_l("Ange en giltig e-postadress."), check_deliverability=False),
-        Length(max=254),
-    ])
+    email = EmailField(
+        _l("E-postadress"),
+        validators=[
+            DataRequired(_l("Fyll i e-postadress.")),
+            Email(_l("Ange en giltig e-postadress."), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
     name = StringField(_l("Namn"), validators=[DataRequired(_l("Fyll i namn.")), Length(max=120)])

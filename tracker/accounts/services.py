@@ -109,8 +109,14 @@ def authenticate(
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         session.add(user)
-    audit_log(session, "login.success", actor_id=user.id, org_id=None, object_type="user",
-              object_id=user.id)
+    audit_log(
+        session,
+        "login.success",
+        actor_id=user.id,
+        org_id=None,
+        object_type="user",
+        object_id=user.id,
+    )
     return LoginResult(user)
 
 
@@ -130,20 +136,38 @@ def change_password(session: Session, user: User, new_password: str, *, org_id: 
     user.password_hash = hash_password(new_password)
     rotate_session_token(user)
     session.add(user)
-    audit_log(session, "user.password_changed", actor_id=user.id, org_id=org_id,
-              object_type="user", object_id=user.id)
+    audit_log(
+        session,
+        "user.password_changed",
+        actor_id=user.id,
+        org_id=org_id,
+        object_type="user",
+        object_id=user.id,
+    )
 
 
 def create_user(
-    session: Session, *, email: str, name: str, password: str, actor_id: int | None,
-    org_id: int | None
+    session: Session,
+    *,
+    email: str,
+    name: str,
+    password: str,
+    actor_id: int | None,
+    org_id: int | None,
 ) -> User:
-    user = User(email=normalise_email(email), name=name.strip(),
-                password_hash=hash_password(password))
+    user = User(
+        email=normalise_email(email), name=name.strip(), password_hash=hash_password(password)
+    )
     session.add(user)
     session.flush()
-    audit_log(session, "user.created", actor_id=actor_id, org_id=org_id, object_type="user",
-              object_id=user.id)
+    audit_log(
+        session,
+        "user.created",
+        actor_id=actor_id,
+        org_id=org_id,
+        object_type="user",
+        object_id=user.id,
+    )
     return user
 
 

@@ -48,7 +48,9 @@ def login() -> Any:
         if form.validate_on_submit():
             s = db.session()
             result = services.authenticate(
-                s, form.email.data or "", form.password.data or "",
+                s,
+                form.email.data or "",
+                form.password.data or "",
                 max_failures=current_app.config["LOGIN_MAX_FAILURES"],
                 window=current_app.config["LOGIN_FAILURE_WINDOW"],
             )
@@ -58,11 +60,17 @@ def login() -> Any:
                 login_user(result.user, remember=bool(form.remember.data))
                 return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
             if result.throttled:
-                minutes = max(1, -(-int(result.retry_after.total_seconds()) // 60)
-                              if result.retry_after else 1)
-                form.form_errors.append(_(
-                    "För många misslyckade inloggningar för kontot. Av säkerhetsskäl kan du "
-                    "försöka igen om %(minutes)d minuter.", minutes=minutes))
+                minutes = max(
+                    1,
+                    -(-int(result.retry_after.total_seconds()) // 60) if result.retry_after else 1,
+                )
+                form.form_errors.append(
+                    _(
+                        "För många misslyckade inloggningar för kontot. Av säkerhetsskäl kan du "
+                        "försöka igen om %(minutes)d minuter.",
+                        minutes=minutes,
+                    )
+                )
                 status = 429
             else:
                 form.form_errors.append(_("Fel e-postadress eller lösenord."))
@@ -79,8 +87,14 @@ def logout() -> Any:
     s = db.session()
     user = s.merge(current_user._get_current_object())
     services.rotate_session_token(user)
-    audit_log(s, "logout.done", actor_id=user.id, org_id=session.get("org_id"),
-              object_type="user", object_id=user.id)
+    audit_log(
+        s,
+        "logout.done",
+        actor_id=user.id,
+        org_id=session.get("org_id"),
+        object_type="user",
+        object_id=user.id,
+    )
     s.commit()
     logout_user()
     session.clear()
@@ -100,8 +114,7 @@ def change_password() -> Any:
             else:
                 s = db.session()
                 user = s.merge(user)
-                services.change_password(s, user, form.new.data or "",
-                                         org_id=session.get("org_id"))
+                services.change_password(s, user, form.new.data or "", org_id=session.get("org_id"))
                 s.commit()
                 # This session continues with the new token; every other one ends.
                 login_user(user)
@@ -135,4 +148,3 @@ def set_language() -> Any:
         user.locale = lang
         s.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("main.home"))
-

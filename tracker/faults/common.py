@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, g
 
 from .. import db
-from ..guard import check_free_text
 from ..orgs.models import Authority
 from . import queries
 from .models import Fault
@@ -31,18 +28,6 @@ def authority_choices(authorities: list[Authority] | None = None) -> list[tuple[
 
 def theme_choices() -> list[tuple[int, str]]:
     return [(t.id or 0, t.name) for t in queries.themes(db.session())]
-
-
-def guard_form(form: Any, names: list[str]) -> bool:
-    """Run the anonymisation guard on the named fields; put findings on them as errors."""
-    confirm = getattr(form, "confirm_anonymous", None)
-    result = check_free_text({n: getattr(form, n).data for n in names},
-                             confirmed=bool(confirm and confirm.data))
-    for name, messages in result.errors.items():
-        field = getattr(form, name)
-        field.errors = list(field.errors) + messages
-    form.needs_confirmation = result.needs_confirmation
-    return result.ok
 
 
 def can_edit_occurrence(logged_by_id: int | None, user_id: int) -> bool:

@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import db
+from ..guard import guard_form
 from ..orgs.context import current_org
 from . import bp, queries, services
-from .common import WORKERS, authority_choices, guard_form
+from .common import WORKERS, authority_choices
 from .forms import QuickLogForm
 from .models import Fault
 from .views import workers_only
@@ -35,8 +36,8 @@ def quick_log() -> Any:
     candidates: list[Any] = []
     if request.method == "GET":
         ref = request.args.get("fault", "")
-        if ref and (fault := queries.find_by_ref(s, ref)) is not None:
-            form.fault_ref.data = fault.ref
+        if ref and (found := queries.find_by_ref(s, ref)) is not None:
+            form.fault_ref.data = found.ref
         return render_template("faults/log.html", form=form, candidates=candidates)
 
     ok = form.validate_on_submit()
@@ -45,7 +46,7 @@ def quick_log() -> Any:
         if not (form.new_title.data or "").strip():
             form.new_title.errors = [_("Skriv en rubrik för det nya systemfelet.")]
             ok = False
-        valid = {c[0] for c in form.new_authority_id.choices or [] if c[0]}  # type: ignore[misc]
+        valid = {c[0] for c in form.new_authority_id.choices or [] if c[0]}
         if form.new_authority_id.data not in valid:
             form.new_authority_id.errors = [_("Välj ansvarig myndighet.")]
             ok = False
@@ -59,9 +60,14 @@ def quick_log() -> Any:
             if typed:
                 candidates = [f for f, _a in queries.suggestions(s, org.id or 0, typed, limit=10)]
                 form.fault_ref.errors = [
-                    _("Välj ett av systemfelen nedan.") if candidates else
-                    _("Inget systemfel matchar ”%(text)s”. Sök på något annat eller skapa ett "
-                      "nytt.", text=typed)]
+                    _("Välj ett av systemfelen nedan.")
+                    if candidates
+                    else _(
+                        "Inget systemfel matchar ”%(text)s”. Sök på något annat eller skapa ett "
+                        "nytt.",
+                        text=typed,
+                    )
+                ]
             else:
                 form.fault_ref.errors = [_("Välj ett systemfel, eller skapa ett nytt.")]
     if not guard_form(form, ["narrative", "new_title"]):
@@ -71,12 +77,22 @@ def quick_log() -> Any:
 
     if fault is None:
         fault = services.create_fault(
-            s, org_id=org.id or 0, actor_id=current_user.id, title=form.new_title.data or "",
-            primary_authority_id=form.new_authority_id.data or 0)
+            s,
+            org_id=org.id or 0,
+            actor_id=current_user.id,
+            title=form.new_title.data or "",
+            primary_authority_id=form.new_authority_id.data or 0,
+        )
     services.log_occurrence(
-        s, fault=fault, actor_id=current_user.id, observed_on=form.observed_on.data,
-        narrative=form.narrative.data or "", gender=form.gender.data or None,
-        age_band=form.age_band.data or None, consequences=form.consequences.data or [])
+        s,
+        fault=fault,
+        actor_id=current_user.id,
+        observed_on=form.observed_on.data,
+        narrative=form.narrative.data or "",
+        gender=form.gender.data or None,
+        age_band=form.age_band.data or None,
+        consequences=form.consequences.data or [],
+    )
     s.commit()
     flash(_("Förekomsten är sparad på %(ref)s.", ref=fault.ref), "success")
     return redirect(url_for("faults.fault_page", ref=fault.ref))
@@ -87,5 +103,14 @@ def quick_log() -> Any:
 def suggest() -> Any:
     """Search-as-you-type for the quick log: reference, title, authority, full text."""
     rows = queries.suggestions(db.session(), current_org().id or 0, request.args.get("q", ""))
-    return jsonify([{"ref": f.ref, "title": f.title, "authority": a,
-                     "url": url_for("faults.fault_page", ref=f.ref)} for f, a in rows])
+    return jsonify(
+        [
+            {
+                "ref": f.ref,
+                "title": f.title,
+                "authority": a,
+                "url": url_for("faults.fault_page", ref=f.ref),
+            }
+            for f, a in rows
+        ]
+    )

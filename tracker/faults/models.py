@@ -9,8 +9,17 @@ LEVELS = ("handlaggare", "lokal", "central")
 STATUSES = ("ny", "bekraftad", "eskalerad", "atgardad", "avskriven")
 GENDERS = ("kvinna", "man", "annat", "ej_angivet")
 CONSEQUENCES = ("inkomstbortfall", "vrakning", "barn", "vardglapp", "halsa", "skulder", "annat")
-DEFAULT_THEMES = ("tillgänglighet", "handläggningstid", "bemötande", "samordning", "regelverk",
-                  "digitalisering", "kompetens", "ekonomi", "bostad")
+DEFAULT_THEMES = (
+    "tillgänglighet",
+    "handläggningstid",
+    "bemötande",
+    "samordning",
+    "regelverk",
+    "digitalisering",
+    "kompetens",
+    "ekonomi",
+    "bostad",
+)
 NARRATIVE_MAX = 2000
 
 

@@ -47,31 +47,54 @@ class FaultRow:
 
 
 def authorities(session: Session) -> list[Authority]:
-    return list(session.exec(scoped(Authority).order_by(Authority.position, Authority.name)).all())  # type: ignore[arg-type]
+    return list(session.exec(scoped(Authority).order_by(Authority.position, Authority.name)).all())
 
 
 def themes(session: Session) -> list[Theme]:
     return list(session.exec(scoped(Theme).order_by(Theme.name)).all())
 
 
-def fault_list(session: Session, org: Organisation, flt: FaultFilters, *,
-               page: int | None, size: int) -> tuple[list[FaultRow], int]:
+def fault_list(
+    session: Session, org: Organisation, flt: FaultFilters, *, page: int | None, size: int
+) -> tuple[list[FaultRow], int]:
     assert org.id is not None
     rec = Recurrence.of(org)
-    totals = (select(Occurrence.fault_id, func.count().label("n"),
-                     func.max(Occurrence.observed_on).label("last"))
-              .where(Occurrence.org_id == org.id).group_by(Occurrence.fault_id).subquery())
+    totals = (
+        select(
+            Occurrence.fault_id,
+            func.count().label("n"),
+            func.max(Occurrence.observed_on).label("last"),
+        )
+        .where(Occurrence.org_id == org.id)
+        .group_by(Occurrence.fault_id)
+        .subquery()
+    )
     recent = recent_count_subquery(org.id, rec.since())
     n = func.coalesce(totals.c.n, 0)
-    q = (scoped_with(Fault, Authority.name, Authority.huvudman, n, totals.c.last,
-                     func.coalesce(recent.c.n, 0))
-         .join(Authority, Authority.id == Fault.primary_authority_id)
-         .outerjoin(totals, totals.c.fault_id == Fault.id)
-         .outerjoin(recent, recent.c.fault_id == Fault.id)
-         .where(col(Fault.duplicate_of_id).is_(None)))
+    q = (
+        scoped_with(
+            Fault,
+            Authority.name,
+            Authority.huvudman,
+            n,
+            totals.c.last,
+            func.coalesce(recent.c.n, 0),
+        )
+        .join(Authority, Authority.id == Fault.primary_authority_id)
+        .outerjoin(totals, totals.c.fault_id == Fault.id)
+        .outerjoin(recent, recent.c.fault_id == Fault.id)
+        .where(col(Fault.duplicate_of_id).is_(None))
+    )
     if flt.authority_id:
-        q = q.where(or_(Fault.primary_authority_id == flt.authority_id, exists().where(
-            FaultAuthority.fault_id == Fault.id, FaultAuthority.authority_id == flt.authority_id)))
+        q = q.where(
+            or_(
+                Fault.primary_authority_id == flt.authority_id,
+                exists().where(
+                    FaultAuthority.fault_id == Fault.id,
+                    FaultAuthority.authority_id == flt.authority_id,
+                ),
+            )
+        )
     if flt.huvudman:
         q = q.where(Authority.huvudman == flt.huvudman)
     if flt.status:
@@ -79,8 +102,9 @@ def fault_list(session: Session, org: Organisation, flt: FaultFilters, *,
     if flt.level:
         q = q.where(Fault.level == flt.level)
     if flt.theme_id:
-        q = q.where(exists().where(FaultTheme.fault_id == Fault.id,
-                                   FaultTheme.theme_id == flt.theme_id))
+        q = q.where(
+            exists().where(FaultTheme.fault_id == Fault.id, FaultTheme.theme_id == flt.theme_id)
+        )
     if flt.date_from or flt.date_to:
         conds = [Occurrence.fault_id == Fault.id]
         if flt.date_from:
@@ -100,8 +124,10 @@ def fault_list(session: Session, org: Organisation, flt: FaultFilters, *,
     if page is not None:
         total = session.exec(select(func.count()).select_from(q.subquery())).one()
         q = q.offset((page - 1) * size).limit(size)
-    rows = [FaultRow(f, a, h, cnt, last, rc >= rec.threshold)
-            for f, a, h, cnt, last, rc in session.exec(q.order_by(*order)).all()]
+    rows = [
+        FaultRow(f, a, h, cnt, last, rc >= rec.threshold)
+        for f, a, h, cnt, last, rc in session.exec(q.order_by(*order)).all()
+    ]
     if page is None:
         total = len(rows)
     _attach_themes(session, rows)
@@ -113,8 +139,10 @@ def _attach_themes(session: Session, rows: list[FaultRow]) -> None:
         return
     by_fault: dict[int, list[str]] = defaultdict(list)
     for fid, name in session.exec(
-        select(FaultTheme.fault_id, Theme.name).join(Theme, Theme.id == FaultTheme.theme_id)
-        .where(col(FaultTheme.fault_id).in_([r.fault.id for r in rows])).order_by(Theme.name)
+        select(FaultTheme.fault_id, Theme.name)
+        .join(Theme, Theme.id == FaultTheme.theme_id)
+        .where(col(FaultTheme.fault_id).in_([r.fault.id for r in rows]))
+        .order_by(Theme.name)
     ).all():
         by_fault[fid].append(name)
     for r in rows:
@@ -137,48 +165,84 @@ class FaultPage:
     events: list[tuple[FaultEvent, str | None, str | None]]
 
 
-def fault_page(session: Session, org: Organisation, fault: Fault, *,
-               occurrence_limit: int = 200) -> FaultPage:
+def fault_page(
+    session: Session, org: Organisation, fault: Fault, *, occurrence_limit: int = 200
+) -> FaultPage:
     assert fault.id is not None
     rec = Recurrence.of(org)
     since = rec.since()
     linked = select(FaultAuthority.authority_id).where(FaultAuthority.fault_id == fault.id)
-    auths = session.exec(scoped(Authority).where(or_(
-        Authority.id == fault.primary_authority_id, col(Authority.id).in_(linked)))
-        .order_by(Authority.name)).all()
+    auths = session.exec(
+        scoped(Authority)
+        .where(or_(Authority.id == fault.primary_authority_id, col(Authority.id).in_(linked)))
+        .order_by(Authority.name)
+    ).all()
     primary = next(a for a in auths if a.id == fault.primary_authority_id)
-    theme_rows = session.exec(scoped(Theme).join(FaultTheme, FaultTheme.theme_id == Theme.id)  # type: ignore[arg-type]
-                              .where(FaultTheme.fault_id == fault.id).order_by(Theme.name)).all()
+    theme_rows = session.exec(
+        scoped(Theme)
+        .join(FaultTheme, FaultTheme.theme_id == Theme.id)
+        .where(FaultTheme.fault_id == fault.id)
+        .order_by(Theme.name)
+    ).all()
     total, recent, last = session.exec(
-        select(func.count(), func.count().filter(Occurrence.observed_on >= since),
-               func.max(Occurrence.observed_on)).where(Occurrence.fault_id == fault.id)).one()
+        select(
+            func.count(),
+            func.count().filter(Occurrence.observed_on >= since),
+            func.max(Occurrence.observed_on),
+        ).where(Occurrence.fault_id == fault.id)
+    ).one()
     occs = session.exec(
-        select(Occurrence, User.name).outerjoin(User, User.id == Occurrence.logged_by_id)  # type: ignore[arg-type]
+        select(Occurrence, User.name)
+        .outerjoin(User, User.id == Occurrence.logged_by_id)
         .where(Occurrence.fault_id == fault.id, Occurrence.org_id == org.id)
         .order_by(col(Occurrence.observed_on).desc(), col(Occurrence.id).desc())
-        .limit(occurrence_limit)).all()
+        .limit(occurrence_limit)
+    ).all()
     y, m = extract("year", Occurrence.observed_on), extract("month", Occurrence.observed_on)
-    monthly = [(int(a), int(b), int(c)) for a, b, c in session.exec(
-        select(y, m, func.count()).where(Occurrence.fault_id == fault.id)
-        .group_by(y, m).order_by(y, m)).all()]
-    rel_ids = select(FaultRelation.other_id).where(FaultRelation.fault_id == fault.id).union(
-        select(FaultRelation.fault_id).where(FaultRelation.other_id == fault.id))
-    related = list(session.exec(scoped(Fault).where(col(Fault.id).in_(rel_ids))
-                                .order_by(Fault.ref)).all())
+    monthly = [
+        (int(a), int(b), int(c))
+        for a, b, c in session.exec(
+            select(y, m, func.count())
+            .where(Occurrence.fault_id == fault.id)
+            .group_by(y, m)
+            .order_by(y, m)
+        ).all()
+    ]
+    rel_ids = (
+        select(FaultRelation.other_id)
+        .where(FaultRelation.fault_id == fault.id)
+        .union(select(FaultRelation.fault_id).where(FaultRelation.other_id == fault.id))
+    )
+    related = list(
+        session.exec(scoped(Fault).where(col(Fault.id).in_(rel_ids)).order_by(Fault.ref)).all()
+    )
     other = aliased(Fault)
     events = session.exec(
         select(FaultEvent, User.name, other.ref)
-        .outerjoin(User, User.id == FaultEvent.actor_id)  # type: ignore[arg-type]
-        .outerjoin(other, other.id == FaultEvent.other_fault_id)  # type: ignore[arg-type]
-        .where(FaultEvent.fault_id == fault.id).order_by(FaultEvent.at, FaultEvent.id)).all()  # type: ignore[arg-type]
-    return FaultPage(fault=fault, primary=primary, others=[a for a in auths if a is not primary],
-                     themes=list(theme_rows), occurrences=list(occs), total=total,
-                     recent=recent, last_seen=last, recurring=recent >= rec.threshold,
-                     monthly=monthly, related=related, events=list(events))
+        .outerjoin(User, User.id == FaultEvent.actor_id)
+        .outerjoin(other, other.id == FaultEvent.other_fault_id)
+        .where(FaultEvent.fault_id == fault.id)
+        .order_by(FaultEvent.at, FaultEvent.id)
+    ).all()
+    return FaultPage(
+        fault=fault,
+        primary=primary,
+        others=[a for a in auths if a is not primary],
+        themes=list(theme_rows),
+        occurrences=list(occs),
+        total=total,
+        recent=recent,
+        last_seen=last,
+        recurring=recent >= rec.threshold,
+        monthly=monthly,
+        related=related,
+        events=list(events),
+    )
 
 
-def monthly_series(monthly: list[tuple[int, int, int]], *, months: int = 24,
-                   today: date) -> list[tuple[int, int, int]]:
+def monthly_series(
+    monthly: list[tuple[int, int, int]], *, months: int = 24, today: date
+) -> list[tuple[int, int, int]]:
     """The last `months` calendar months, zero-filled, oldest first."""
     counts = {(y, m): c for y, m, c in monthly}
     out = []
@@ -195,12 +259,23 @@ def suggestions(session: Session, org_id: int, text: str, *, limit: int = 8) -> 
         return []
     like = f"%{text.lower()}%"
     fts = search.matching_fault_ids(session, org_id, text)
-    return list(session.exec(
-        scoped_with(Fault, Authority.name).join(Authority, Authority.id == Fault.primary_authority_id)
-        .where(col(Fault.duplicate_of_id).is_(None), or_(
-            func.lower(Fault.ref).like(like), func.lower(Fault.title).like(like),
-            func.lower(Authority.name).like(like), col(Fault.id).in_(fts)))
-        .order_by(col(Fault.updated_at).desc()).limit(limit)).all())
+    return list(
+        session.exec(
+            scoped_with(Fault, Authority.name)
+            .join(Authority, Authority.id == Fault.primary_authority_id)
+            .where(
+                col(Fault.duplicate_of_id).is_(None),
+                or_(
+                    func.lower(Fault.ref).like(like),
+                    func.lower(Fault.title).like(like),
+                    func.lower(Authority.name).like(like),
+                    col(Fault.id).in_(fts),
+                ),
+            )
+            .order_by(col(Fault.updated_at).desc())
+            .limit(limit)
+        ).all()
+    )
 
 
 def dashboard(session: Session, org: Organisation, user_id: int) -> dict[str, Any]:
@@ -208,24 +283,41 @@ def dashboard(session: Session, org: Organisation, user_id: int) -> dict[str, An
     rec = Recurrence.of(org)
     recent = recent_count_subquery(org.id, rec.since())
     mine = session.exec(
-        scoped_with(Occurrence, Fault.ref, Fault.title).join(Fault, Fault.id == Occurrence.fault_id)
+        scoped_with(Occurrence, Fault.ref, Fault.title)
+        .join(Fault, Fault.id == Occurrence.fault_id)
         .where(Occurrence.logged_by_id == user_id)
-        .order_by(col(Occurrence.created_at).desc()).limit(8)).all()
+        .order_by(col(Occurrence.created_at).desc())
+        .limit(8)
+    ).all()
     recurring = session.exec(
-        scoped_with(Fault, recent.c.n).join(recent, recent.c.fault_id == Fault.id)
-        .where(recent.c.n >= rec.threshold, col(Fault.status).in_(["ny", "bekraftad"]),
-               col(Fault.duplicate_of_id).is_(None))
-        .order_by(recent.c.n.desc()).limit(10)).all()
+        scoped_with(Fault, recent.c.n)
+        .join(recent, recent.c.fault_id == Fault.id)
+        .where(
+            recent.c.n >= rec.threshold,
+            col(Fault.status).in_(["ny", "bekraftad"]),
+            col(Fault.duplicate_of_id).is_(None),
+        )
+        .order_by(recent.c.n.desc())
+        .limit(10)
+    ).all()
     year_start = date(date.today().year, 1, 1)
     per_authority = session.exec(
-        select(Authority.name, func.count()).select_from(Occurrence).where(
-            in_current_org(Occurrence))
+        select(Authority.name, func.count())
+        .select_from(Occurrence)
+        .where(in_current_org(Occurrence))
         .join(Fault, Fault.id == Occurrence.fault_id)
         .join(Authority, Authority.id == Fault.primary_authority_id)
         .where(Occurrence.observed_on >= year_start)
-        .group_by(Authority.name).order_by(func.count().desc())).all()
-    return {"mine": mine, "recurring": recurring, "per_authority": per_authority,
-            "threshold": rec.threshold, "months": rec.months}
+        .group_by(Authority.name)
+        .order_by(func.count().desc())
+    ).all()
+    return {
+        "mine": mine,
+        "recurring": recurring,
+        "per_authority": per_authority,
+        "threshold": rec.threshold,
+        "months": rec.months,
+    }
 
 
 def find_by_ref(session: Session, ref: str) -> Fault | None:

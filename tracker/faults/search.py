@@ -21,21 +21,26 @@ def matching_fault_ids(session: Session, org_id: int, query: str) -> Select[tupl
     """A SELECT of the ids of the organisation's faults matching every word (prefixes too)."""
     words = _words(query)
     if not words:
-        return select(Fault.id).where(Fault.org_id == org_id)  # type: ignore[return-value]
+        return select(Fault.id).where(Fault.org_id == org_id)
     if session.get_bind().dialect.name == "postgresql":
         tsq = func.to_tsquery("swedish", " & ".join(f"{w}:*" for w in words))
         fault_doc = func.to_tsvector(
-            "swedish", Fault.title + " " + Fault.description + " " + Fault.report_summary)
+            "swedish", Fault.title + " " + Fault.description + " " + Fault.report_summary
+        )
         narrative_hit = select(Occurrence.fault_id).where(
             Occurrence.org_id == org_id,
-            func.to_tsvector("swedish", Occurrence.narrative).op("@@")(tsq))
-        return select(Fault.id).where(  # type: ignore[return-value]
+            func.to_tsvector("swedish", Occurrence.narrative).op("@@")(tsq),
+        )
+        return select(Fault.id).where(
             Fault.org_id == org_id,
-            or_(fault_doc.op("@@")(tsq), Fault.id.in_(narrative_hit)),  # type: ignore[union-attr]
+            or_(fault_doc.op("@@")(tsq), Fault.id.in_(narrative_hit)),
         )
     match = " AND ".join(f'"{w}"*' for w in words)
-    return select(text("fault_id")).select_from(text("fault_fts")).where(  # type: ignore[return-value]
-        text("fault_fts MATCH :match AND org_id = :org").bindparams(match=match, org=org_id))
+    return (
+        select(text("fault_id"))
+        .select_from(text("fault_fts"))
+        .where(text("fault_fts MATCH :match AND org_id = :org").bindparams(match=match, org=org_id))
+    )
 
 
 def reindex(session: Session, fault_id: int) -> None:
@@ -47,8 +52,10 @@ def reindex(session: Session, fault_id: int) -> None:
     if fault is None:
         return
     narratives = session.scalars(
-        select(Occurrence.narrative).where(Occurrence.fault_id == fault_id)).all()
-    body = "\n".join([fault.ref, fault.title, fault.description, fault.report_summary,
-                      *narratives])
-    session.execute(text("INSERT INTO fault_fts (fault_id, org_id, body) VALUES (:f, :o, :b)"),
-                    {"f": fault_id, "o": fault.org_id, "b": body})
+        select(Occurrence.narrative).where(Occurrence.fault_id == fault_id)
+    ).all()
+    body = "\n".join([fault.ref, fault.title, fault.description, fault.report_summary, *narratives])
+    session.execute(
+        text("INSERT INTO fault_fts (fault_id, org_id, body) VALUES (:f, :o, :b)"),
+        {"f": fault_id, "o": fault.org_id, "b": body},
+    )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, update
+from sqlalchemy import delete, func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -15,8 +15,16 @@ from ..audit import audit_log
 from ..orgs.models import Organisation
 from ..timeutil import utcnow
 from . import search
-from .models import (DEFAULT_THEMES, Fault, FaultAuthority, FaultEvent, FaultRelation,
-                     FaultTheme, Occurrence, Theme)
+from .models import (
+    DEFAULT_THEMES,
+    Fault,
+    FaultAuthority,
+    FaultEvent,
+    FaultRelation,
+    FaultTheme,
+    Occurrence,
+    Theme,
+)
 
 # Which statuses a fault may move to; åtgärdad and avskriven reopen to bekräftad.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -46,8 +54,9 @@ def seed_themes(session: Session, org_id: int) -> None:
 
 def _next_ref(session: Session, org_id: int, year: int) -> str:
     prefix = f"SF-{year}-"
-    last = session.exec(select(func.max(Fault.ref)).where(
-        Fault.org_id == org_id, col(Fault.ref).startswith(prefix))).one()
+    last = session.exec(
+        select(func.max(Fault.ref)).where(Fault.org_id == org_id, col(Fault.ref).startswith(prefix))
+    ).one()
     n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{n:03d}"
 
@@ -58,17 +67,31 @@ def _event(session: Session, fault: Fault, actor_id: int | None, kind: str, **kw
 
 
 def create_fault(
-    session: Session, *, org_id: int, actor_id: int | None, title: str, primary_authority_id: int,
-    description: str = "", other_authority_ids: list[int] | None = None,
-    level: str | None = None, theme_ids: list[int] | None = None, report_summary: str = "",
+    session: Session,
+    *,
+    org_id: int,
+    actor_id: int | None,
+    title: str,
+    primary_authority_id: int,
+    description: str = "",
+    other_authority_ids: list[int] | None = None,
+    level: str | None = None,
+    theme_ids: list[int] | None = None,
+    report_summary: str = "",
     created_on: date | None = None,
 ) -> Fault:
     year = (created_on or utcnow().date()).year
     for _attempt in range(5):
-        fault = Fault(org_id=org_id, ref=_next_ref(session, org_id, year), title=title.strip(),
-                      description=description.strip(), primary_authority_id=primary_authority_id,
-                      level=level or None, report_summary=report_summary.strip(),
-                      created_by_id=actor_id)
+        fault = Fault(
+            org_id=org_id,
+            ref=_next_ref(session, org_id, year),
+            title=title.strip(),
+            description=description.strip(),
+            primary_authority_id=primary_authority_id,
+            level=level or None,
+            report_summary=report_summary.strip(),
+            created_by_id=actor_id,
+        )
         try:
             with session.begin_nested():
                 session.add(fault)
@@ -80,20 +103,25 @@ def create_fault(
         raise RuleError("could not allocate a reference")
     _set_links(session, fault, other_authority_ids or [], theme_ids or [])
     _event(session, fault, actor_id, "created", to_status="ny")
-    audit_log(session, "fault.created", actor_id=actor_id, org_id=org_id, object_type="fault",
-              object_id=fault.id)
+    audit_log(
+        session,
+        "fault.created",
+        actor_id=actor_id,
+        org_id=org_id,
+        object_type="fault",
+        object_id=fault.id,
+    )
     session.flush()
     search.reindex(session, fault.id or 0)
     return fault
 
 
-def _set_links(session: Session, fault: Fault, authority_ids: list[int],
-               theme_ids: list[int]) -> None:
+def _set_links(
+    session: Session, fault: Fault, authority_ids: list[int], theme_ids: list[int]
+) -> None:
     assert fault.id is not None
-    session.exec(FaultAuthority.__table__.delete().where(  # type: ignore[call-overload, attr-defined]
-        FaultAuthority.fault_id == fault.id))
-    session.exec(FaultTheme.__table__.delete().where(  # type: ignore[call-overload, attr-defined]
-        FaultTheme.fault_id == fault.id))
+    session.exec(delete(FaultAuthority).where(col(FaultAuthority.fault_id) == fault.id))
+    session.exec(delete(FaultTheme).where(col(FaultTheme.fault_id) == fault.id))
     for aid in sorted(set(authority_ids) - {fault.primary_authority_id}):
         session.add(FaultAuthority(fault_id=fault.id, authority_id=aid))
     for tid in sorted(set(theme_ids)):
@@ -101,21 +129,36 @@ def _set_links(session: Session, fault: Fault, authority_ids: list[int],
 
 
 def update_fault(
-    session: Session, *, fault: Fault, actor_id: int | None, expected_version: int, title: str,
-    description: str, primary_authority_id: int, other_authority_ids: list[int],
-    level: str | None, theme_ids: list[int], report_summary: str,
+    session: Session,
+    *,
+    fault: Fault,
+    actor_id: int | None,
+    expected_version: int,
+    title: str,
+    description: str,
+    primary_authority_id: int,
+    other_authority_ids: list[int],
+    level: str | None,
+    theme_ids: list[int],
+    report_summary: str,
 ) -> Fault:
     """Save an edit made on version `expected_version`; VersionConflict if someone saved since.
 
     The UPDATE itself checks the version, so two simultaneous saves cannot both win.
     """
     assert fault.id is not None
-    result = session.exec(  # type: ignore[call-overload]
-        update(Fault).where(col(Fault.id) == fault.id, col(Fault.version) == expected_version)
-        .values(title=title.strip(), description=description.strip(),
-                primary_authority_id=primary_authority_id, level=level or None,
-                report_summary=report_summary.strip(), updated_at=utcnow(),
-                version=expected_version + 1)
+    result = session.exec(
+        update(Fault)
+        .where(col(Fault.id) == fault.id, col(Fault.version) == expected_version)
+        .values(
+            title=title.strip(),
+            description=description.strip(),
+            primary_authority_id=primary_authority_id,
+            level=level or None,
+            report_summary=report_summary.strip(),
+            updated_at=utcnow(),
+            version=expected_version + 1,
+        )
     )
     if result.rowcount != 1:
         session.rollback()
@@ -125,49 +168,94 @@ def update_fault(
     session.refresh(fault)
     _set_links(session, fault, other_authority_ids, theme_ids)
     _event(session, fault, actor_id, "edited")
-    audit_log(session, "fault.edited", actor_id=actor_id, org_id=fault.org_id,
-              object_type="fault", object_id=fault.id)
+    audit_log(
+        session,
+        "fault.edited",
+        actor_id=actor_id,
+        org_id=fault.org_id,
+        object_type="fault",
+        object_id=fault.id,
+    )
     session.flush()
     search.reindex(session, fault.id)
     return fault
 
 
-def change_status(session: Session, *, fault: Fault, actor_id: int | None, to: str,
-                  comment: str = "") -> None:
+def change_status(
+    session: Session, *, fault: Fault, actor_id: int | None, to: str, comment: str = ""
+) -> None:
     if to not in TRANSITIONS.get(fault.status, ()):
         raise RuleError(to)
-    _event(session, fault, actor_id, "status", from_status=fault.status, to_status=to,
-           comment=comment.strip())
+    _event(
+        session,
+        fault,
+        actor_id,
+        "status",
+        from_status=fault.status,
+        to_status=to,
+        comment=comment.strip(),
+    )
     fault.status = to
     fault.version += 1
     fault.updated_at = utcnow()
     session.add(fault)
-    audit_log(session, f"fault.status_{to}", actor_id=actor_id, org_id=fault.org_id,
-              object_type="fault", object_id=fault.id)
+    audit_log(
+        session,
+        f"fault.status_{to}",
+        actor_id=actor_id,
+        org_id=fault.org_id,
+        object_type="fault",
+        object_id=fault.id,
+    )
     session.flush()
 
 
 def log_occurrence(
-    session: Session, *, fault: Fault, actor_id: int | None, observed_on: date,
-    narrative: str = "", gender: str | None = None, age_band: str | None = None,
+    session: Session,
+    *,
+    fault: Fault,
+    actor_id: int | None,
+    observed_on: date,
+    narrative: str = "",
+    gender: str | None = None,
+    age_band: str | None = None,
     consequences: list[str] | None = None,
 ) -> Occurrence:
     assert fault.id is not None
-    occ = Occurrence(org_id=fault.org_id, fault_id=fault.id, observed_on=observed_on,
-                     narrative=narrative.strip(), gender=gender or None,
-                     age_band=age_band or None, consequences=",".join(consequences or []),
-                     logged_by_id=actor_id)
+    occ = Occurrence(
+        org_id=fault.org_id,
+        fault_id=fault.id,
+        observed_on=observed_on,
+        narrative=narrative.strip(),
+        gender=gender or None,
+        age_band=age_band or None,
+        consequences=",".join(consequences or []),
+        logged_by_id=actor_id,
+    )
     session.add(occ)
     session.flush()
-    audit_log(session, "occurrence.created", actor_id=actor_id, org_id=fault.org_id,
-              object_type="occurrence", object_id=occ.id)
+    audit_log(
+        session,
+        "occurrence.created",
+        actor_id=actor_id,
+        org_id=fault.org_id,
+        object_type="occurrence",
+        object_id=occ.id,
+    )
     search.reindex(session, fault.id)
     return occ
 
 
 def update_occurrence(
-    session: Session, *, occ: Occurrence, actor_id: int | None, observed_on: date,
-    narrative: str, gender: str | None, age_band: str | None, consequences: list[str],
+    session: Session,
+    *,
+    occ: Occurrence,
+    actor_id: int | None,
+    observed_on: date,
+    narrative: str,
+    gender: str | None,
+    age_band: str | None,
+    consequences: list[str],
 ) -> None:
     occ.observed_on = observed_on
     occ.narrative = narrative.strip()
@@ -176,8 +264,14 @@ def update_occurrence(
     occ.consequences = ",".join(consequences)
     occ.updated_at = utcnow()
     session.add(occ)
-    audit_log(session, "occurrence.edited", actor_id=actor_id, org_id=occ.org_id,
-              object_type="occurrence", object_id=occ.id)
+    audit_log(
+        session,
+        "occurrence.edited",
+        actor_id=actor_id,
+        org_id=occ.org_id,
+        object_type="occurrence",
+        object_id=occ.id,
+    )
     session.flush()
     search.reindex(session, occ.fault_id)
 
@@ -188,21 +282,35 @@ def merge_into(session: Session, *, fault: Fault, into: Fault, actor_id: int | N
         raise RuleError("merge")
     if fault.org_id != into.org_id:
         raise RuleError("merge")
-    moved = session.exec(  # type: ignore[call-overload]
-        update(Occurrence).where(col(Occurrence.fault_id) == fault.id)
-        .values(fault_id=into.id)).rowcount
+    moved = session.exec(
+        update(Occurrence).where(col(Occurrence.fault_id) == fault.id).values(fault_id=into.id)
+    ).rowcount
     # Earlier duplicates of this fault now point at the survivor too.
-    session.exec(update(Fault).where(col(Fault.duplicate_of_id) == fault.id)  # type: ignore[call-overload]
-                 .values(duplicate_of_id=into.id))
-    _event(session, fault, actor_id, "merged_into", other_fault_id=into.id,
-           from_status=fault.status, to_status="avskriven")
+    session.exec(
+        update(Fault).where(col(Fault.duplicate_of_id) == fault.id).values(duplicate_of_id=into.id)
+    )
+    _event(
+        session,
+        fault,
+        actor_id,
+        "merged_into",
+        other_fault_id=into.id,
+        from_status=fault.status,
+        to_status="avskriven",
+    )
     _event(session, into, actor_id, "merged_from", other_fault_id=fault.id)
     fault.duplicate_of_id = into.id
     fault.status = "avskriven"
     fault.version += 1
     session.add(fault)
-    audit_log(session, "fault.merged", actor_id=actor_id, org_id=fault.org_id,
-              object_type="fault", object_id=fault.id)
+    audit_log(
+        session,
+        "fault.merged",
+        actor_id=actor_id,
+        org_id=fault.org_id,
+        object_type="fault",
+        object_id=fault.id,
+    )
     session.flush()
     search.reindex(session, fault.id or 0)
     search.reindex(session, into.id or 0)
@@ -216,8 +324,14 @@ def relate(session: Session, *, fault: Fault, other: Fault, actor_id: int | None
     if session.get(FaultRelation, (a, b)) is None:
         session.add(FaultRelation(fault_id=a, other_id=b))
         _event(session, fault, actor_id, "related", other_fault_id=other.id)
-        audit_log(session, "fault.related", actor_id=actor_id, org_id=fault.org_id,
-                  object_type="fault", object_id=fault.id)
+        audit_log(
+            session,
+            "fault.related",
+            actor_id=actor_id,
+            org_id=fault.org_id,
+            object_type="fault",
+            object_id=fault.id,
+        )
         session.flush()
 
 
@@ -226,8 +340,14 @@ def unrelate(session: Session, *, fault: Fault, other: Fault, actor_id: int | No
     rel = session.get(FaultRelation, (a, b))
     if rel is not None:
         session.delete(rel)
-        audit_log(session, "fault.unrelated", actor_id=actor_id, org_id=fault.org_id,
-                  object_type="fault", object_id=fault.id)
+        audit_log(
+            session,
+            "fault.unrelated",
+            actor_id=actor_id,
+            org_id=fault.org_id,
+            object_type="fault",
+            object_id=fault.id,
+        )
         session.flush()
 
 
@@ -247,6 +367,9 @@ class Recurrence:
 
 def recent_count_subquery(org_id: int, since: date) -> Any:
     """Occurrences per fault since `since`: (fault_id, n), for joining into lists."""
-    return (select(Occurrence.fault_id, func.count().label("n"))
-            .where(Occurrence.org_id == org_id, Occurrence.observed_on >= since)
-            .group_by(Occurrence.fault_id).subquery())
+    return (
+        select(Occurrence.fault_id, func.count().label("n"))
+        .where(Occurrence.org_id == org_id, Occurrence.observed_on >= since)
+        .group_by(Occurrence.fault_id)
+        .subquery()
+    )

@@ -8,20 +8,34 @@ import io
 from datetime import date
 from typing import Any
 
-from flask import (Response, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import select
 
 from .. import db
+from ..guard import guard_form
 from ..orgs.context import current_org, get_scoped_or_404, role_required
 from ..timeutil import utcnow
 from . import bp, queries, services
-from .common import (MANAGERS, WORKERS, authority_choices, can_edit_occurrence, get_fault_or_404,
-                     guard_form, theme_choices)
-from .forms import (FaultForm, LinkForm, OccurrenceFields, StatusForm, consequence_labels,
-                    gender_choices, level_choices, status_labels)
+from .common import (
+    MANAGERS,
+    WORKERS,
+    authority_choices,
+    can_edit_occurrence,
+    get_fault_or_404,
+    theme_choices,
+)
+from .forms import (
+    FaultForm,
+    LinkForm,
+    OccurrenceFields,
+    StatusForm,
+    consequence_labels,
+    gender_choices,
+    level_choices,
+    status_labels,
+)
 from .models import Fault, FaultAuthority, FaultTheme, Occurrence
 from .queries import FaultFilters
 
@@ -30,9 +44,13 @@ managers_only = role_required(*MANAGERS)
 
 
 def _labels() -> dict[str, Any]:
-    return {"status_labels": status_labels(), "level_labels": dict(level_choices()),
-            "gender_labels": dict(gender_choices()), "consequence_labels": consequence_labels(),
-            "transitions": services.TRANSITIONS}
+    return {
+        "status_labels": status_labels(),
+        "level_labels": dict(level_choices()),
+        "gender_labels": dict(gender_choices()),
+        "consequence_labels": consequence_labels(),
+        "transitions": services.TRANSITIONS,
+    }
 
 
 def _parse_filters() -> tuple[FaultFilters, list[str]]:
@@ -50,11 +68,17 @@ def _parse_filters() -> tuple[FaultFilters, list[str]]:
             return None
 
     flt = FaultFilters(
-        q=a.get("q", "")[:200], authority_id=a.get("authority", type=int),
-        huvudman=a.get("huvudman", ""), status=a.get("status", ""), level=a.get("level", ""),
-        theme_id=a.get("theme", type=int), date_from=day("from"), date_to=day("to"),
+        q=a.get("q", "")[:200],
+        authority_id=a.get("authority", type=int),
+        huvudman=a.get("huvudman", ""),
+        status=a.get("status", ""),
+        level=a.get("level", ""),
+        theme_id=a.get("theme", type=int),
+        date_from=day("from"),
+        date_to=day("to"),
         recurring=a.get("recurring") == "1",
-        sort=a.get("sort", "last") if a.get("sort") in queries.SORTS else "last")
+        sort=a.get("sort", "last") if a.get("sort") in queries.SORTS else "last",
+    )
     return flt, errors
 
 
@@ -68,9 +92,17 @@ def fault_list() -> Any:
     size = current_app.config["PAGE_SIZE"]
     rows, total = queries.fault_list(s, org, flt, page=page, size=size)
     return render_template(
-        "faults/list.html", rows=rows, total=total, page=page, pages=max(1, -(-total // size)),
-        flt=flt, errors=errors, authorities=queries.authorities(s), themes=queries.themes(s),
-        **_labels()), 400 if errors else 200
+        "faults/list.html",
+        rows=rows,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // size)),
+        flt=flt,
+        errors=errors,
+        authorities=queries.authorities(s),
+        themes=queries.themes(s),
+        **_labels(),
+    ), 400 if errors else 200
 
 
 @bp.route("/faults/export.csv")
@@ -85,19 +117,46 @@ def fault_export() -> Any:
     labels = _labels()
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";")
-    w.writerow([_("Referens"), _("Rubrik"), _("Myndighet"), _("Huvudman"), _("Status"),
-                _("Nivå"), _("Teman"), _("Förekomster"), _("Senast"), _("Återkommande"),
-                _("Skapad")])
+    w.writerow(
+        [
+            _("Referens"),
+            _("Rubrik"),
+            _("Myndighet"),
+            _("Huvudman"),
+            _("Status"),
+            _("Nivå"),
+            _("Teman"),
+            _("Förekomster"),
+            _("Senast"),
+            _("Återkommande"),
+            _("Skapad"),
+        ]
+    )
     for r in rows:
-        w.writerow([_cell(v) for v in (
-            r.fault.ref, r.fault.title, r.authority, r.huvudman,
-            labels["status_labels"].get(r.fault.status, r.fault.status),
-            labels["level_labels"].get(r.fault.level or "", ""), ", ".join(r.themes), r.count,
-            r.last_seen.isoformat() if r.last_seen else "", _("ja") if r.recurring else "",
-            r.fault.created_at.date().isoformat())])
+        w.writerow(
+            [
+                _cell(v)
+                for v in (
+                    r.fault.ref,
+                    r.fault.title,
+                    r.authority,
+                    r.huvudman,
+                    labels["status_labels"].get(r.fault.status, r.fault.status),
+                    labels["level_labels"].get(r.fault.level or "", ""),
+                    ", ".join(r.themes),
+                    r.count,
+                    r.last_seen.isoformat() if r.last_seen else "",
+                    _("ja") if r.recurring else "",
+                    r.fault.created_at.date().isoformat(),
+                )
+            ]
+        )
     filename = f"systemfel-{org.slug}-{utcnow().date().isoformat()}.csv"
-    return Response("\ufeff" + buf.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        "\ufeff" + buf.getvalue(),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def _cell(value: Any) -> Any:
@@ -113,18 +172,26 @@ def fault_new() -> Any:
     form = FaultForm()
     form.setup(authority_choices(), theme_choices())
     if request.method == "POST":
-        if form.validate_on_submit() and _valid_authorities(form) and guard_form(
-                form, ["title", "description", "report_summary"]):
+        if (
+            form.validate_on_submit()
+            and _valid_authorities(form)
+            and guard_form(form, ["title", "description", "report_summary"])
+        ):
             s = db.session()
             org = current_org()
             assert org.id is not None
             fault = services.create_fault(
-                s, org_id=org.id, actor_id=current_user.id, title=form.title.data or "",
+                s,
+                org_id=org.id,
+                actor_id=current_user.id,
+                title=form.title.data or "",
                 description=form.description.data or "",
                 primary_authority_id=form.primary_authority_id.data or 0,
                 other_authority_ids=form.other_authority_ids.data or [],
-                level=form.level.data or None, theme_ids=form.theme_ids.data or [],
-                report_summary=form.report_summary.data or "")
+                level=form.level.data or None,
+                theme_ids=form.theme_ids.data or [],
+                report_summary=form.report_summary.data or "",
+            )
             s.commit()
             flash(_("Systemfelet %(ref)s är skapat.", ref=fault.ref), "success")
             return redirect(url_for("faults.fault_page", ref=fault.ref))
@@ -133,7 +200,7 @@ def fault_new() -> Any:
 
 
 def _valid_authorities(form: FaultForm) -> bool:
-    valid = {c[0] for c in form.other_authority_ids.choices or []}  # type: ignore[misc]
+    valid = {c[0] for c in form.other_authority_ids.choices or []}
     if form.primary_authority_id.data not in valid:
         form.primary_authority_id.errors = [_("Välj ansvarig myndighet.")]
         return False
@@ -147,15 +214,27 @@ def fault_page(ref: str) -> Any:
     fault = get_fault_or_404(ref)
     if fault.duplicate_of_id is not None:
         survivor = get_scoped_or_404(Fault, fault.duplicate_of_id)
-        flash(_("%(old)s är en dubblett och har slagits ihop med %(new)s.", old=fault.ref,
-                new=survivor.ref), "info")
+        flash(
+            _(
+                "%(old)s är en dubblett och har slagits ihop med %(new)s.",
+                old=fault.ref,
+                new=survivor.ref,
+            ),
+            "info",
+        )
         return redirect(url_for("faults.fault_page", ref=survivor.ref), 301)
     page = queries.fault_page(s, current_org(), fault)
     series = queries.monthly_series(page.monthly, today=utcnow().date())
-    return render_template("faults/page.html", p=page, series=series,
-                           series_max=max([c for _y, _m, c in series] + [1]),
-                           status_form=StatusForm(), link_form=LinkForm(),
-                           user_id=current_user.id, **_labels())
+    return render_template(
+        "faults/page.html",
+        p=page,
+        series=series,
+        series_max=max([c for _y, _m, c in series] + [1]),
+        status_form=StatusForm(),
+        link_form=LinkForm(),
+        user_id=current_user.id,
+        **_labels(),
+    )
 
 
 @bp.route("/faults/<ref>/edit", methods=["GET", "POST"])
@@ -167,14 +246,20 @@ def fault_edit(ref: str) -> Any:
     form.setup(authority_choices(), theme_choices())
     if request.method == "GET":
         form.version.data = str(fault.version)
-        form.other_authority_ids.data = list(s.exec(
-            select(FaultAuthority.authority_id).where(
-                FaultAuthority.fault_id == fault.id)).all())
-        form.theme_ids.data = list(s.exec(select(FaultTheme.theme_id).where(
-            FaultTheme.fault_id == fault.id)).all())
+        form.other_authority_ids.data = list(
+            s.exec(
+                select(FaultAuthority.authority_id).where(FaultAuthority.fault_id == fault.id)
+            ).all()
+        )
+        form.theme_ids.data = list(
+            s.exec(select(FaultTheme.theme_id).where(FaultTheme.fault_id == fault.id)).all()
+        )
         return render_template("faults/edit.html", form=form, fault=fault)
-    if not (form.validate_on_submit() and _valid_authorities(form)
-            and guard_form(form, ["title", "description", "report_summary"])):
+    if not (
+        form.validate_on_submit()
+        and _valid_authorities(form)
+        and guard_form(form, ["title", "description", "report_summary"])
+    ):
         return render_template("faults/edit.html", form=form, fault=fault), 400
     try:
         expected = int(form.version.data or 0)
@@ -182,18 +267,25 @@ def fault_edit(ref: str) -> Any:
         expected = 0
     try:
         services.update_fault(
-            s, fault=fault, actor_id=current_user.id, expected_version=expected,
-            title=form.title.data or "", description=form.description.data or "",
+            s,
+            fault=fault,
+            actor_id=current_user.id,
+            expected_version=expected,
+            title=form.title.data or "",
+            description=form.description.data or "",
             primary_authority_id=form.primary_authority_id.data or 0,
             other_authority_ids=form.other_authority_ids.data or [],
-            level=form.level.data or None, theme_ids=form.theme_ids.data or [],
-            report_summary=form.report_summary.data or "")
+            level=form.level.data or None,
+            theme_ids=form.theme_ids.data or [],
+            report_summary=form.report_summary.data or "",
+        )
     except services.VersionConflict as conflict:
         # Keep what this user typed; show the saved version beside it; the next save
         # deliberately overwrites the version they have now seen.
         form.version.data = str(conflict.current.version)
-        return render_template("faults/edit.html", form=form, fault=conflict.current,
-                               conflict=conflict.current), 409
+        return render_template(
+            "faults/edit.html", form=form, fault=conflict.current, conflict=conflict.current
+        ), 409
     s.commit()
     flash(_("Ändringarna är sparade."), "success")
     return redirect(url_for("faults.fault_page", ref=fault.ref))
@@ -207,14 +299,24 @@ def fault_status(ref: str) -> Any:
     form = StatusForm()
     if not form.validate_on_submit() or not guard_form(form, ["comment"]):
         flash(" ".join(form.comment.errors or [_("Ogiltig statusändring.")]), "error")
-        return redirect(url_for("faults.fault_page", ref=fault.ref)), 400  # type: ignore[return-value]
+        return redirect(url_for("faults.fault_page", ref=fault.ref)), 400
     try:
-        services.change_status(s, fault=fault, actor_id=current_user.id, to=form.to.data or "",
-                               comment=form.comment.data or "")
+        services.change_status(
+            s,
+            fault=fault,
+            actor_id=current_user.id,
+            to=form.to.data or "",
+            comment=form.comment.data or "",
+        )
     except services.RuleError:
-        flash(_("Statusen kan inte ändras så från %(status)s.",
-                status=status_labels().get(fault.status, fault.status)), "error")
-        return redirect(url_for("faults.fault_page", ref=fault.ref)), 400  # type: ignore[return-value]
+        flash(
+            _(
+                "Statusen kan inte ändras så från %(status)s.",
+                status=status_labels().get(fault.status, fault.status),
+            ),
+            "error",
+        )
+        return redirect(url_for("faults.fault_page", ref=fault.ref)), 400
     s.commit()
     flash(_("Status ändrad till %(status)s.", status=status_labels()[fault.status]), "success")
     return redirect(url_for("faults.fault_page", ref=fault.ref))
@@ -237,11 +339,18 @@ def fault_merge(ref: str) -> Any:
     other = _other_fault(LinkForm(), fault)
     if other is None:
         flash(_("Hittar inget annat aktivt systemfel med den referensen."), "error")
-        return redirect(url_for("faults.fault_page", ref=fault.ref)), 400  # type: ignore[return-value]
+        return redirect(url_for("faults.fault_page", ref=fault.ref)), 400
     moved = services.merge_into(s, fault=fault, into=other, actor_id=current_user.id)
     s.commit()
-    flash(_("%(old)s är nu en dubblett av %(new)s; %(n)d förekomster flyttades.",
-            old=fault.ref, new=other.ref, n=moved), "success")
+    flash(
+        _(
+            "%(old)s är nu en dubblett av %(new)s; %(n)d förekomster flyttades.",
+            old=fault.ref,
+            new=other.ref,
+            n=moved,
+        ),
+        "success",
+    )
     return redirect(url_for("faults.fault_page", ref=other.ref))
 
 
@@ -253,7 +362,7 @@ def fault_relate(ref: str) -> Any:
     other = _other_fault(LinkForm(), fault)
     if other is None:
         flash(_("Hittar inget annat aktivt systemfel med den referensen."), "error")
-        return redirect(url_for("faults.fault_page", ref=fault.ref)), 400  # type: ignore[return-value]
+        return redirect(url_for("faults.fault_page", ref=fault.ref)), 400
     services.relate(s, fault=fault, other=other, actor_id=current_user.id)
     s.commit()
     flash(_("%(a)s och %(b)s är nu relaterade.", a=fault.ref, b=other.ref), "success")
@@ -286,20 +395,36 @@ def occurrence_edit(occ_id: int) -> Any:
     if request.method == "POST":
         if form.validate_on_submit() and guard_form(form, ["narrative"]):
             services.update_occurrence(
-                s, occ=occ, actor_id=current_user.id, observed_on=form.observed_on.data,
-                narrative=form.narrative.data or "", gender=form.gender.data or None,
-                age_band=form.age_band.data or None, consequences=form.consequences.data or [])
+                s,
+                occ=occ,
+                actor_id=current_user.id,
+                observed_on=form.observed_on.data,
+                narrative=form.narrative.data or "",
+                gender=form.gender.data or None,
+                age_band=form.age_band.data or None,
+                consequences=form.consequences.data or [],
+            )
             s.commit()
             flash(_("Förekomsten är sparad."), "success")
             return redirect(url_for("faults.fault_page", ref=fault.ref, _anchor=f"occ-{occ.id}"))
-        return render_template("faults/occurrence_edit.html", form=form, occ=occ,
-                               fault=fault), 400
+        return render_template("faults/occurrence_edit.html", form=form, occ=occ, fault=fault), 400
     return render_template("faults/occurrence_edit.html", form=form, occ=occ, fault=fault)
 
 
 @bp.app_template_filter("month_name")
 def month_name(month: int) -> str:
-    names = [_("jan"), _("feb"), _("mar"), _("apr"), _("maj"), _("jun"), _("jul"), _("aug"),
-             _("sep"), _("okt"), _("nov"), _("dec")]
+    names = [
+        _("jan"),
+        _("feb"),
+        _("mar"),
+        _("apr"),
+        _("maj"),
+        _("jun"),
+        _("jul"),
+        _("aug"),
+        _("sep"),
+        _("okt"),
+        _("nov"),
+        _("dec"),
+    ]
     return names[month - 1]
-

@@ -29,12 +29,16 @@ def load_context() -> None:
     g.memberships = []
     if not current_user.is_authenticated:
         return
-    rows = db.session().exec(
-        select(Membership, Organisation)
-        .join(Organisation, Organisation.id == Membership.org_id)  # type: ignore[arg-type]
-        .where(Membership.user_id == current_user.id)
-        .order_by(Organisation.name)
-    ).all()
+    rows = (
+        db.session()
+        .exec(
+            select(Membership, Organisation)
+            .join(Organisation, Organisation.id == Membership.org_id)  # type: ignore[arg-type]
+            .where(Membership.user_id == current_user.id)
+            .order_by(Organisation.name)
+        )
+        .all()
+    )
     g.memberships = [(m.role, o) for m, o in rows]
     if not rows:
         return

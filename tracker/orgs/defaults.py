@@ -2,8 +2,14 @@
 
 # (heading, children) in report order; children are sub-headings of KOMMUN.
 REPORT_SECTIONS: list[tuple[str, list[str]]] = [
-    ("KOMMUN", ["Försörjningsstöd", "Socialpsykiatri/funktionsnedsättning",
-                "Vräkningsförebyggande arbete"]),
+    (
+        "KOMMUN",
+        [
+            "Försörjningsstöd",
+            "Socialpsykiatri/funktionsnedsättning",
+            "Vräkningsförebyggande arbete",
+        ],
+    ),
     ("HÄLSO- OCH SJUKVÅRD INKL PSYKIATRIN", []),
     ("ARBETSFÖRMEDLINGEN", []),
     ("FÖRSÄKRINGSKASSAN", []),

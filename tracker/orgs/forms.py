@@ -14,14 +14,22 @@ from .models import HUVUDMAN, ROLES
 
 
 def role_choices() -> list[tuple[str, str]]:
-    labels = {"ombud": _l("Ombud"), "samordnare": _l("Samordnare"),
-              "ledamot": _l("Ledamot (forummedlem)"), "admin": _l("Administratör")}
+    labels = {
+        "ombud": _l("Ombud"),
+        "samordnare": _l("Samordnare"),
+        "ledamot": _l("Ledamot (forummedlem)"),
+        "admin": _l("Administratör"),
+    }
     return [(r, str(labels[r])) for r in ROLES]
 
 
 def huvudman_choices() -> list[tuple[str, str]]:
-    labels = {"kommun": _l("Kommun"), "region": _l("Region"), "stat": _l("Stat"),
-              "ovriga": _l("Övriga")}
+    labels = {
+        "kommun": _l("Kommun"),
+        "region": _l("Region"),
+        "stat": _l("Stat"),
+        "ovriga": _l("Övriga"),
+    }
     return [(h, str(labels[h])) for h in HUVUDMAN]
 
 
@@ -45,11 +53,17 @@ class AuthorityForm(FlaskForm):
 
 
 class SectionForm(FlaskForm):
-    heading = StringField(_l("Rubrik"),
-                          validators=[DataRequired(_l("Fyll i rubrik.")), Length(max=200)])
+    heading = StringField(
+        _l("Rubrik"), validators=[DataRequired(_l("Fyll i rubrik.")), Length(max=200)]
+    )
     parent_id = SelectField(_l("Underrubrik till"), choices=[], coerce=int)
-    position = IntegerField(_l("Ordning"), validators=[
-        Optional(), NumberRange(min=0, max=999, message=_l("Ange ett tal mellan 0 och 999."))])
+    position = IntegerField(
+        _l("Ordning"),
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=999, message=_l("Ange ett tal mellan 0 och 999.")),
+        ],
+    )
 
     def __init__(self, *args: object, parents: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -63,23 +77,36 @@ def _age_bands(_form: object, field: StringField) -> None:
 
 
 class SettingsForm(FlaskForm):
-    name = StringField(_l("Verksamhetens namn"),
-                       validators=[DataRequired(_l("Fyll i namn.")), Length(max=200)])
+    name = StringField(
+        _l("Verksamhetens namn"), validators=[DataRequired(_l("Fyll i namn.")), Length(max=200)]
+    )
     kommuner = StringField(_l("Kommuner"), validators=[Length(max=500)])
     recurrence_threshold = IntegerField(
         _l("Återkommande: antal förekomster"),
-        validators=[InputRequired(_l("Ange ett tal.")),
-                    NumberRange(min=2, max=100, message=_l("Ange ett tal mellan 2 och 100."))])
+        validators=[
+            InputRequired(_l("Ange ett tal.")),
+            NumberRange(min=2, max=100, message=_l("Ange ett tal mellan 2 och 100.")),
+        ],
+    )
     recurrence_months = IntegerField(
         _l("Återkommande: inom antal månader"),
-        validators=[InputRequired(_l("Ange ett tal.")),
-                    NumberRange(min=1, max=60, message=_l("Ange ett tal mellan 1 och 60."))])
+        validators=[
+            InputRequired(_l("Ange ett tal.")),
+            NumberRange(min=1, max=60, message=_l("Ange ett tal mellan 1 och 60.")),
+        ],
+    )
     age_bands = StringField(_l("Åldersgrupper"), validators=[_age_bands, Length(max=200)])
     digest_lead_days = IntegerField(
         _l("Utskick före möte (dagar)"),
-        validators=[InputRequired(_l("Ange ett tal.")),
-                    NumberRange(min=1, max=60, message=_l("Ange ett tal mellan 1 och 60."))])
+        validators=[
+            InputRequired(_l("Ange ett tal.")),
+            NumberRange(min=1, max=60, message=_l("Ange ett tal mellan 1 och 60.")),
+        ],
+    )
     small_count_limit = IntegerField(
         _l("Gräns för små tal"),
-        validators=[InputRequired(_l("Ange ett tal.")),
-                    NumberRange(min=1, max=20, message=_l("Ange ett tal mellan 1 och 20."))])
+        validators=[
+            InputRequired(_l("Ange ett tal.")),
+            NumberRange(min=1, max=20, message=_l("Ange ett tal mellan 1 och 20.")),
+        ],
+    )

@@ -18,8 +18,14 @@ def create_org(
     session.flush()
     assert org.id is not None
     seed_catalogues(session, org.id)
-    audit_log(session, "org.created", actor_id=actor_id, org_id=org.id,
-              object_type="organisation", object_id=org.id)
+    audit_log(
+        session,
+        "org.created",
+        actor_id=actor_id,
+        org_id=org.id,
+        object_type="organisation",
+        object_id=org.id,
+    )
     return org
 
 
@@ -33,8 +39,9 @@ def seed_catalogues(session: Session, org_id: int) -> None:
         by_heading[heading] = parent
         position += 1
         for child in children:
-            sec = ReportSection(org_id=org_id, heading=child, parent_id=parent.id,
-                                position=position)
+            sec = ReportSection(
+                org_id=org_id, heading=child, parent_id=parent.id, position=position
+            )
             session.add(sec)
             by_heading[child] = sec
             position += 1
@@ -45,8 +52,15 @@ def seed_catalogues(session: Session, org_id: int) -> None:
     position = 0
     for huvudman, items in AUTHORITIES.items():
         for name, heading in items:
-            session.add(Authority(org_id=org_id, huvudman=huvudman, name=name,
-                                  section_id=by_heading[heading].id, position=position))
+            session.add(
+                Authority(
+                    org_id=org_id,
+                    huvudman=huvudman,
+                    name=name,
+                    section_id=by_heading[heading].id,
+                    position=position,
+                )
+            )
             position += 1
     session.flush()
 
@@ -67,26 +81,37 @@ def set_membership(
         action = "membership.changed"
     session.add(m)
     session.flush()
-    audit_log(session, action, actor_id=actor_id, org_id=org_id, object_type="user",
-              object_id=user_id)
+    audit_log(
+        session, action, actor_id=actor_id, org_id=org_id, object_type="user", object_id=user_id
+    )
     return m
 
 
 def remove_membership(session: Session, m: Membership, *, actor_id: int | None) -> None:
     session.delete(m)
-    audit_log(session, "membership.removed", actor_id=actor_id, org_id=m.org_id,
-              object_type="user", object_id=m.user_id)
+    audit_log(
+        session,
+        "membership.removed",
+        actor_id=actor_id,
+        org_id=m.org_id,
+        object_type="user",
+        object_id=m.user_id,
+    )
 
 
 def admin_count(session: Session, org_id: int) -> int:
     return session.exec(
-        select(func.count()).select_from(Membership)
+        select(func.count())
+        .select_from(Membership)
         .where(Membership.org_id == org_id, Membership.role == "admin")
     ).one()
 
 
 def sections_in_order(session: Session, org_id: int) -> list[ReportSection]:
-    return list(session.exec(
-        select(ReportSection).where(ReportSection.org_id == org_id)
-        .order_by(ReportSection.position, ReportSection.id)  # type: ignore[arg-type]
-    ).all())
+    return list(
+        session.exec(
+            select(ReportSection)
+            .where(ReportSection.org_id == org_id)
+            .order_by(ReportSection.position, ReportSection.id)  # type: ignore[arg-type]
+        ).all()
+    )

@@ -17,6 +17,7 @@ from ..accounts import services as accounts
 from ..accounts.forms import UserForm
 from ..accounts.models import User
 from ..audit import AuditEntry, audit_log
+from ..guard import guard_form
 from ..timeutil import STOCKHOLM
 from . import services
 from .context import current_org, get_scoped_or_404, role_required, scoped, scoped_with
@@ -36,14 +37,19 @@ def index() -> Any:
 
 # ---- members -----------------------------------------------------------------------------
 
+
 @bp.route("/users")
 @admin_required
 def users() -> Any:
-    rows = db.session().exec(
-        scoped_with(Membership, User)
-        .join(User, User.id == Membership.user_id)
-        .order_by(User.name)
-    ).all()
+    rows = (
+        db.session()
+        .exec(
+            scoped_with(Membership, User)
+            .join(User, User.id == Membership.user_id)
+            .order_by(User.name)
+        )
+        .all()
+    )
     return render_template("orgs/users.html", rows=rows, roles=dict(role_choices()))
 
 
@@ -53,7 +59,11 @@ def user_new() -> Any:
     form = UserForm()
     role_form = RoleForm(prefix="m")
     if request.method == "POST":
-        if form.validate_on_submit() and role_form.validate():
+        if (
+            form.validate_on_submit()
+            and role_form.validate()
+            and guard_form(form, ["name"], blocking_only=True)
+        ):
             s = db.session()
             org = current_org()
             assert org.id is not None
@@ -61,19 +71,29 @@ def user_new() -> Any:
             password = None
             if user is None:
                 password = secrets.token_urlsafe(12)
-                user = accounts.create_user(s, email=form.email.data or "",
-                                            name=form.name.data or "", password=password,
-                                            actor_id=current_user.id, org_id=org.id)
+                user = accounts.create_user(
+                    s,
+                    email=form.email.data or "",
+                    name=form.name.data or "",
+                    password=password,
+                    actor_id=current_user.id,
+                    org_id=org.id,
+                )
             else:
                 existing = s.exec(scoped(Membership).where(Membership.user_id == user.id)).first()
                 if existing is not None:
                     form.email.errors = [_("Personen är redan medlem i verksamheten.")]
-                    return render_template("orgs/user_new.html", form=form,
-                                           role_form=role_form), 400
+                    return render_template(
+                        "orgs/user_new.html", form=form, role_form=role_form
+                    ), 400
             assert user.id is not None
-            services.set_membership(s, user_id=user.id, org_id=org.id,
-                                    role=role_form.role.data or "ombud",
-                                    actor_id=current_user.id)
+            services.set_membership(
+                s,
+                user_id=user.id,
+                org_id=org.id,
+                role=role_form.role.data or "ombud",
+                actor_id=current_user.id,
+            )
             s.commit()
             return render_template("orgs/user_created.html", user=user, password=password)
         return render_template("orgs/user_new.html", form=form, role_form=role_form), 400
@@ -96,8 +116,9 @@ def member(membership_id: int) -> Any:
         if m.role == "admin" and new_role != "admin" and services.admin_count(s, org.id) <= 1:
             form.role.errors = [_("Verksamheten måste ha minst en administratör.")]
             return render_template("orgs/member.html", m=m, user=user, form=form), 400
-        services.set_membership(s, user_id=user.id, org_id=org.id, role=new_role,
-                                actor_id=current_user.id)
+        services.set_membership(
+            s, user_id=user.id, org_id=org.id, role=new_role, actor_id=current_user.id
+        )
         s.commit()
         flash(_("Rollen är sparad."), "success")
         return redirect(url_for("admin.users"))
@@ -120,6 +141,7 @@ def member_remove(membership_id: int) -> Any:
 
 # ---- catalogues --------------------------------------------------------------------------
 
+
 def _section_choices() -> list[tuple[int, str]]:
     org = current_org()
     assert org.id is not None
@@ -133,8 +155,12 @@ def authorities() -> Any:
     s = db.session()
     rows = s.exec(scoped(Authority).order_by(Authority.position, Authority.name)).all()  # type: ignore[arg-type]
     sections = {sec.id: sec.heading for sec in s.exec(scoped(ReportSection)).all()}
-    return render_template("orgs/authorities.html", rows=rows, sections=sections,
-                           huvudman=dict(AuthorityForm(sections=[]).huvudman.choices or []))
+    return render_template(
+        "orgs/authorities.html",
+        rows=rows,
+        sections=sections,
+        huvudman=dict(AuthorityForm(sections=[]).huvudman.choices or []),
+    )
 
 
 @bp.route("/authorities/new", methods=["GET", "POST"], defaults={"authority_id": None})
@@ -146,10 +172,13 @@ def authority(authority_id: int | None) -> Any:
     obj = get_scoped_or_404(Authority, authority_id) if authority_id else None
     form = AuthorityForm(obj=obj, sections=_section_choices())
     if request.method == "POST":
-        if form.validate_on_submit():
-            dup = s.exec(scoped(Authority).where(
-                func.lower(Authority.name) == (form.name.data or "").strip().lower(),
-                Authority.id != (obj.id if obj else -1))).first()
+        if form.validate_on_submit() and guard_form(form, ["name"], blocking_only=True):
+            dup = s.exec(
+                scoped(Authority).where(
+                    func.lower(Authority.name) == (form.name.data or "").strip().lower(),
+                    Authority.id != (obj.id if obj else -1),
+                )
+            ).first()
             if dup is None:
                 if obj is None:
                     obj = Authority(org_id=org.id or 0, huvudman="", name="")
@@ -159,8 +188,14 @@ def authority(authority_id: int | None) -> Any:
                 obj.section_id = get_scoped_or_404(ReportSection, form.section_id.data).id
                 s.add(obj)
                 s.flush()
-                audit_log(s, "authority.saved", actor_id=current_user.id, org_id=org.id,
-                          object_type="authority", object_id=obj.id)
+                audit_log(
+                    s,
+                    "authority.saved",
+                    actor_id=current_user.id,
+                    org_id=org.id,
+                    object_type="authority",
+                    object_id=obj.id,
+                )
                 s.commit()
                 flash(_("Myndigheten är sparad."), "success")
                 return redirect(url_for("admin.authorities"))
@@ -175,8 +210,14 @@ def authority_delete(authority_id: int) -> Any:
     s = db.session()
     obj = get_scoped_or_404(Authority, authority_id)
     s.delete(obj)
-    audit_log(s, "authority.deleted", actor_id=current_user.id, org_id=obj.org_id,
-              object_type="authority", object_id=obj.id)
+    audit_log(
+        s,
+        "authority.deleted",
+        actor_id=current_user.id,
+        org_id=obj.org_id,
+        object_type="authority",
+        object_id=obj.id,
+    )
     s.commit()
     flash(_("Myndigheten är borttagen."), "success")
     return redirect(url_for("admin.authorities"))
@@ -187,8 +228,9 @@ def authority_delete(authority_id: int) -> Any:
 def sections() -> Any:
     org = current_org()
     assert org.id is not None
-    return render_template("orgs/sections.html",
-                           rows=services.sections_in_order(db.session(), org.id))
+    return render_template(
+        "orgs/sections.html", rows=services.sections_in_order(db.session(), org.id)
+    )
 
 
 @bp.route("/sections/new", methods=["GET", "POST"], defaults={"section_id": None})
@@ -198,13 +240,16 @@ def section(section_id: int | None) -> Any:
     s = db.session()
     org = current_org()
     obj = get_scoped_or_404(ReportSection, section_id) if section_id else None
-    parents = [(sid, h) for sid, h in _section_choices()
-               if not h.startswith("– ") and (obj is None or sid != obj.id)]
+    parents = [
+        (sid, h)
+        for sid, h in _section_choices()
+        if not h.startswith("– ") and (obj is None or sid != obj.id)
+    ]
     form = SectionForm(obj=obj, parents=parents)
     if request.method == "GET" and obj is not None:
         form.parent_id.data = obj.parent_id or 0
     if request.method == "POST":
-        if form.validate_on_submit():
+        if form.validate_on_submit() and guard_form(form, ["heading"], blocking_only=True):
             if obj is None:
                 obj = ReportSection(org_id=org.id or 0, heading="")
             obj.heading = (form.heading.data or "").strip()
@@ -213,13 +258,24 @@ def section(section_id: int | None) -> Any:
             if form.position.data is not None:
                 obj.position = form.position.data
             elif obj.id is None:
-                obj.position = 1 + (s.exec(
-                    select(func.max(ReportSection.position))
-                    .where(ReportSection.org_id == org.id)).one() or 0)
+                obj.position = 1 + (
+                    s.exec(
+                        select(func.max(ReportSection.position)).where(
+                            ReportSection.org_id == org.id
+                        )
+                    ).one()
+                    or 0
+                )
             s.add(obj)
             s.flush()
-            audit_log(s, "report_section.saved", actor_id=current_user.id, org_id=org.id,
-                      object_type="report_section", object_id=obj.id)
+            audit_log(
+                s,
+                "report_section.saved",
+                actor_id=current_user.id,
+                org_id=org.id,
+                object_type="report_section",
+                object_id=obj.id,
+            )
             s.commit()
             flash(_("Rubriken är sparad."), "success")
             return redirect(url_for("admin.sections"))
@@ -233,14 +289,21 @@ def section_delete(section_id: int) -> Any:
     s = db.session()
     obj = get_scoped_or_404(ReportSection, section_id)
     s.delete(obj)
-    audit_log(s, "report_section.deleted", actor_id=current_user.id, org_id=obj.org_id,
-              object_type="report_section", object_id=obj.id)
+    audit_log(
+        s,
+        "report_section.deleted",
+        actor_id=current_user.id,
+        org_id=obj.org_id,
+        object_type="report_section",
+        object_id=obj.id,
+    )
     s.commit()
     flash(_("Rubriken är borttagen."), "success")
     return redirect(url_for("admin.sections"))
 
 
 # ---- settings ----------------------------------------------------------------------------
+
 
 @bp.route("/settings", methods=["GET", "POST"])
 @admin_required
@@ -249,11 +312,19 @@ def settings() -> Any:
     org = s.merge(current_org())
     form = SettingsForm(obj=org)
     if request.method == "POST":
-        if form.validate_on_submit():
+        if form.validate_on_submit() and guard_form(
+            form, ["name", "kommuner", "age_bands"], blocking_only=True
+        ):
             form.populate_obj(org)
             org.age_bands = ",".join(b.strip() for b in org.age_bands.split(",") if b.strip())
-            audit_log(s, "org.settings_changed", actor_id=current_user.id, org_id=org.id,
-                      object_type="organisation", object_id=org.id)
+            audit_log(
+                s,
+                "org.settings_changed",
+                actor_id=current_user.id,
+                org_id=org.id,
+                object_type="organisation",
+                object_id=org.id,
+            )
             s.commit()
             flash(_("Inställningarna är sparade."), "success")
             return redirect(url_for("admin.settings"))
@@ -262,6 +333,7 @@ def settings() -> Any:
 
 
 # ---- audit log ---------------------------------------------------------------------------
+
 
 def _parse_day(value: str | None) -> date | None:
     if not value:
@@ -288,8 +360,11 @@ def audit() -> Any:
         errors.append(_("Från-datum ska skrivas ÅÅÅÅ-MM-DD."))
     if request.args.get("to") and day_to is None:
         errors.append(_("Till-datum ska skrivas ÅÅÅÅ-MM-DD."))
-    q = select(AuditEntry, User).outerjoin(User, User.id == AuditEntry.actor_id).where(  # type: ignore[arg-type]
-        AuditEntry.org_id == org.id)
+    q = (
+        select(AuditEntry, User)
+        .outerjoin(User, col(User.id) == AuditEntry.actor_id)
+        .where(AuditEntry.org_id == org.id)
+    )
     if action:
         q = q.where(AuditEntry.action == action)
     if actor:
@@ -299,12 +374,24 @@ def audit() -> Any:
     if day_to:
         end = datetime.combine(day_to + timedelta(days=1), time(), STOCKHOLM).astimezone(UTC)
         q = q.where(AuditEntry.at < end)
-    rows = s.exec(q.order_by(col(AuditEntry.id).desc()).offset((page - 1) * size)
-                  .limit(size + 1)).all()
-    actions = s.exec(select(AuditEntry.action).where(AuditEntry.org_id == org.id).distinct()
-                     .order_by(AuditEntry.action)).all()
-    actors = s.exec(scoped_with(Membership, User)
-                    .join(User, User.id == Membership.user_id).order_by(User.name)).all()
-    return render_template("orgs/audit.html", rows=rows[:size], has_next=len(rows) > size,
-                           page=page, actions=actions, actors=[u for _m, u in actors],
-                           errors=errors), 400 if errors else 200
+    rows = s.exec(
+        q.order_by(col(AuditEntry.id).desc()).offset((page - 1) * size).limit(size + 1)
+    ).all()
+    actions = s.exec(
+        select(AuditEntry.action)
+        .where(AuditEntry.org_id == org.id)
+        .distinct()
+        .order_by(AuditEntry.action)
+    ).all()
+    actors = s.exec(
+        scoped_with(Membership, User).join(User, User.id == Membership.user_id).order_by(User.name)
+    ).all()
+    return render_template(
+        "orgs/audit.html",
+        rows=rows[:size],
+        has_next=len(rows) > size,
+        page=page,
+        actions=actions,
+        actors=[u for _m, u in actors],
+        errors=errors,
+    ), 400 if errors else 200
