@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Flask, flash, redirect, request, session, url_for
+from flask import Flask, flash, has_request_context, redirect, request, session, url_for
 from flask_babel import format_datetime, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -36,6 +36,8 @@ FALLBACK_500 = (
 
 
 def select_locale() -> str:
+    if not has_request_context():  # CLI and jobs speak Swedish
+        return "sv"
     if current_user.is_authenticated and current_user.locale in ("sv", "en"):
         return str(current_user.locale)
     lang = session.get("lang")

@@ -232,3 +232,61 @@ def test_audit_log_is_append_only(app, make, session):
         s.add(entry)
         with pytest.raises(PermissionError):
             s.flush()
+
+
+def test_themes_are_configurable(client, login, session):
+    from tracker.faults.models import Theme
+
+    login("admin")
+    page = client.get("/admin/themes").get_data(as_text=True)
+    assert "handläggningstid" in page and "digitalisering" in page
+    assert post(client, "/admin/themes", {"name": "Tandvård"}).status_code == 302
+    theme = session.exec(select(Theme).where(Theme.name == "tandvård")).one()
+    dup = post(client, "/admin/themes", {"name": "tandvård"})
+    assert dup.status_code == 400 and "finns redan" in dup.get_data(as_text=True)
+    resp = post(client, f"/admin/themes/{theme.id}/delete", form_url="/admin/themes")
+    assert resp.status_code == 302
+    assert session.exec(select(Theme).where(Theme.name == "tandvård")).first() is None
+
+
+def test_catalogue_and_settings_fields_refuse_identifiers(client, login, session):
+    login("admin")
+    pnr = "811228-9874"
+    sec = session.exec(select(ReportSection)).first()
+    cases = [
+        (
+            "/admin/authorities/new",
+            {"name": f"Myndighet {pnr}", "huvudman": "stat", "section_id": sec.id},
+        ),
+        ("/admin/sections/new", {"heading": f"Rubrik {pnr}", "parent_id": 0}),
+        ("/admin/themes", {"name": f"tema {pnr}"}),
+        ("/admin/users/new", {"email": "x@example.se", "name": f"Namn {pnr}", "m-role": "ombud"}),
+        (
+            "/admin/settings",
+            {
+                "name": "PO",
+                "kommuner": "ring 070-123 45 67",
+                "recurrence_threshold": "3",
+                "recurrence_months": "12",
+                "age_bands": "18–29, 30+",
+                "digest_lead_days": "7",
+                "small_count_limit": "3",
+            },
+        ),
+    ]
+    for url, data in cases:
+        resp = post(client, url, data)
+        assert resp.status_code == 400, url
+        assert "Texten innehåller" in resp.get_data(as_text=True), url
+    # staff names are not blocked by the name warning
+    ok = post(
+        client,
+        "/admin/users/new",
+        {"email": "anna@example.se", "name": "Anna Svensson", "m-role": "ombud"},
+    )
+    assert ok.status_code == 200
+
+
+def test_cli_refuses_identifiers(runner):
+    result = runner.invoke(args=["org", "create", "--slug", "x", "--name", "PO 811228-9874"])
+    assert result.exit_code != 0 and "personnummer" in result.output

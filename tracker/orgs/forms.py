@@ -110,3 +110,9 @@ class SettingsForm(FlaskForm):
             NumberRange(min=1, max=20, message=_l("Ange ett tal mellan 1 och 20.")),
         ],
     )
+
+
+class ThemeForm(FlaskForm):
+    name = StringField(
+        _l("Nytt tema"), validators=[DataRequired(_l("Fyll i namn.")), Length(max=60)]
+    )

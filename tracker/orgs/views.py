@@ -21,7 +21,7 @@ from ..guard import guard_form
 from ..timeutil import STOCKHOLM
 from . import services
 from .context import current_org, get_scoped_or_404, role_required, scoped, scoped_with
-from .forms import AuthorityForm, RoleForm, SectionForm, SettingsForm, role_choices
+from .forms import AuthorityForm, RoleForm, SectionForm, SettingsForm, ThemeForm, role_choices
 from .models import Authority, Membership, ReportSection
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -300,6 +300,60 @@ def section_delete(section_id: int) -> Any:
     s.commit()
     flash(_("Rubriken är borttagen."), "success")
     return redirect(url_for("admin.sections"))
+
+
+@bp.route("/themes", methods=["GET", "POST"])
+@admin_required
+def themes() -> Any:
+    from ..faults.models import Theme
+
+    s = db.session()
+    org = current_org()
+    form = ThemeForm()
+    status = 200
+    if request.method == "POST":
+        name = (form.name.data or "").strip().lower()
+        if form.validate_on_submit() and guard_form(form, ["name"], blocking_only=True):
+            if s.exec(scoped(Theme).where(Theme.name == name)).first() is None:
+                theme = Theme(org_id=org.id or 0, name=name)
+                s.add(theme)
+                s.flush()
+                audit_log(
+                    s,
+                    "theme.created",
+                    actor_id=current_user.id,
+                    org_id=org.id,
+                    object_type="theme",
+                    object_id=theme.id,
+                )
+                s.commit()
+                flash(_("Temat är tillagt."), "success")
+                return redirect(url_for("admin.themes"))
+            form.name.errors = [_("Temat finns redan.")]
+        status = 400
+    rows = s.exec(scoped(Theme).order_by(Theme.name)).all()
+    return render_template("orgs/themes.html", rows=rows, form=form), status
+
+
+@bp.route("/themes/<int:theme_id>/delete", methods=["POST"])
+@admin_required
+def theme_delete(theme_id: int) -> Any:
+    from ..faults.models import Theme
+
+    s = db.session()
+    theme = get_scoped_or_404(Theme, theme_id)
+    s.delete(theme)
+    audit_log(
+        s,
+        "theme.deleted",
+        actor_id=current_user.id,
+        org_id=theme.org_id,
+        object_type="theme",
+        object_id=theme.id,
+    )
+    s.commit()
+    flash(_("Temat är borttaget."), "success")
+    return redirect(url_for("admin.themes"))
 
 
 # ---- settings ----------------------------------------------------------------------------
