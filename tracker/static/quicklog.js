@@ -48,11 +48,23 @@
   function pick(it) {
     var existing = modeRadio("existing");
     if (existing) { existing.checked = true; }
+    showMode();
     refInput.value = it.ref;
     document.getElementById("fault-suggestions").textContent = "";
     document.getElementById("duplicate-suggestions").textContent = "";
     refInput.focus();
   }
+
+  // Show only the part of the form that the chosen mode needs.
+  function showMode() {
+    var isNew = modeRadio("new") && modeRadio("new").checked;
+    form.querySelector(".mode-existing").hidden = !!isNew;
+    form.querySelector(".mode-new").hidden = !isNew;
+  }
+  form.querySelectorAll('input[name="mode"]').forEach(function (r) {
+    r.addEventListener("change", showMode);
+  });
+  showMode();
 
   if (refInput) {
     refInput.addEventListener("input", function () {
@@ -61,8 +73,6 @@
   }
   if (titleInput) {
     titleInput.addEventListener("input", function () {
-      var n = modeRadio("new");
-      if (n) { n.checked = true; }
       lookup(titleInput.value, document.getElementById("duplicate-suggestions"), "t-suggest-heading-new", pick);
     });
   }
