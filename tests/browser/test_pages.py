@@ -44,6 +44,10 @@ PAGES = [
     ("admin-sections", "/admin/sections", "admin", 200, "Rubriker i årsrapporten"),
     ("admin-settings", "/admin/settings", "admin", 200, "Inställningar för verksamheten"),
     ("admin-audit", "/admin/audit", "admin", 200, "Händelselogg"),
+    ("admin-themes", "/admin/themes", "admin", 200, "Teman för systemfel"),
+    ("quick-log", "/log", "ombud", 200, "Logga förekomst"),
+    ("fault-list", "/faults/", "ombud", 200, "Systemfel"),
+    ("fault-new", "/faults/new", "ombud", 200, "Nytt systemfel"),
 ]
 
 
