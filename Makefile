@@ -25,7 +25,8 @@ run: $(STAMP)
 	@echo "Demo logins (password: demo-lösenord): ombud@demo.se samordnare@demo.se ledamot@demo.se admin@demo.se"
 	@echo "  and ombud.nacka@demo.se samordnare.nacka@demo.se ledamot.nacka@demo.se admin.nacka@demo.se"
 	@echo ""
-	TRACKER_DEBUG=1 $(BIN)/tracker run --debug --host 127.0.0.1 --port 5000
+	# Reloader on; the interactive debugger off, so errors show the Swedish error pages.
+	TRACKER_DEBUG=1 TRACKER_PROPAGATE_EXCEPTIONS=false $(BIN)/tracker run --debug --no-debugger --host 127.0.0.1 --port 5000
 
 test: $(STAMP) node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
