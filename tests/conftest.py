@@ -87,6 +87,8 @@ def _wipe(app: Flask) -> None:
     with engine.begin() as conn:
         for table in reversed(SQLModel.metadata.sorted_tables):
             conn.execute(table.delete())
+        if engine.dialect.name == "sqlite":  # the FTS5 search table is not a model
+            conn.execute(text("DELETE FROM fault_fts"))
 
 
 @pytest.fixture

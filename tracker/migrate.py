@@ -22,7 +22,10 @@ def alembic_config(app: Flask) -> Config:
     cfg.set_main_option("script_location", str(resource_dir("migrations")))
     cfg.set_main_option("sqlalchemy.url", app.config["DATABASE_URL"].replace("%", "%%"))
     # Date-prefixed file names, so the history reads in order in a directory listing.
-    cfg.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
+    cfg.set_main_option(
+        "file_template",
+        "%%(year)d%%(month).2d%%(day).2d_%%(hour).2d%%(minute).2d_%%(rev)s_%%(slug)s",
+    )
     cfg.attributes["engine"] = app.extensions["db_engine"]
     return cfg
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Select, func, or_, select, text
+from sqlalchemy import Select, func, select, text
 from sqlmodel import Session
 
 from .models import Fault, Occurrence
@@ -27,13 +27,15 @@ def matching_fault_ids(session: Session, org_id: int, query: str) -> Select[tupl
         fault_doc = func.to_tsvector(
             "swedish", Fault.title + " " + Fault.description + " " + Fault.report_summary
         )
+        # Two lookups joined by UNION, so each can use its expression index.
         narrative_hit = select(Occurrence.fault_id).where(
             Occurrence.org_id == org_id,
             func.to_tsvector("swedish", Occurrence.narrative).op("@@")(tsq),
         )
-        return select(Fault.id).where(
-            Fault.org_id == org_id,
-            or_(fault_doc.op("@@")(tsq), Fault.id.in_(narrative_hit)),
+        return (
+            select(Fault.id)
+            .where(Fault.org_id == org_id, fault_doc.op("@@")(tsq))
+            .union(narrative_hit)
         )
     match = " AND ".join(f'"{w}"*' for w in words)
     return (

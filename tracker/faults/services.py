@@ -54,9 +54,13 @@ def seed_themes(session: Session, org_id: int) -> None:
 
 def _next_ref(session: Session, org_id: int, year: int) -> str:
     prefix = f"SF-{year}-"
+    # Longest first, then highest: "SF-2026-1000" comes after "SF-2026-999".
     last = session.exec(
-        select(func.max(Fault.ref)).where(Fault.org_id == org_id, col(Fault.ref).startswith(prefix))
-    ).one()
+        select(Fault.ref)
+        .where(Fault.org_id == org_id, col(Fault.ref).startswith(prefix))
+        .order_by(func.length(Fault.ref).desc(), col(Fault.ref).desc())
+        .limit(1)
+    ).first()
     n = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{prefix}{n:03d}"
 
