@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from .accounts import services as accounts
 from .accounts.models import User
 from .demo_faults import load_demo_faults
+from .demo_meetings import load_demo_meetings
 from .orgs import services as orgs
 from .orgs.models import Membership, Organisation
 from .timeutil import utcnow
@@ -61,4 +62,5 @@ def load_demo(s: Session, *, if_empty: bool = False) -> list[tuple[str, str, str
             if m is None:
                 orgs.set_membership(s, user_id=user.id, org_id=org.id, role=role, actor_id=None)
         load_demo_faults(s, org, utcnow().date())
+        load_demo_meetings(s, org, utcnow())
     return demo_logins()

@@ -11,9 +11,15 @@ from .faults.models import (
     Occurrence,
     Theme,
 )
+from .meetings.models import AgendaItem, Contact, Escalation, Forum, Meeting
 from .orgs.models import Authority, Membership, Organisation, ReportSection
 
 __all__ = [
+    "AgendaItem",
+    "Contact",
+    "Escalation",
+    "Forum",
+    "Meeting",
     "AuditEntry",
     "Authority",
     "Fault",

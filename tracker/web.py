@@ -126,10 +126,12 @@ def init_app(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .faults import bp as faults_bp
     from .main import bp as main_bp
+    from .meetings import bp as meetings_bp
     from .orgs.views import bp as admin_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(faults_bp)
+    app.register_blueprint(meetings_bp)
     app.jinja_env.filters["markdown"] = render_markdown

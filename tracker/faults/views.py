@@ -15,6 +15,12 @@ from sqlmodel import select
 
 from .. import db
 from ..guard import guard_form
+from ..meetings.forms import (
+    escalation_outcome_labels,
+    escalation_status_labels,
+    outcome_labels,
+)
+from ..meetings.queries import fault_thread
 from ..orgs.context import current_org, get_scoped_or_404, role_required
 from ..timeutil import utcnow
 from . import bp, queries, services
@@ -224,10 +230,15 @@ def fault_page(ref: str) -> Any:
         )
         return redirect(url_for("faults.fault_page", ref=survivor.ref), 301)
     page = queries.fault_page(s, current_org(), fault)
+    thread = fault_thread(s, fault.id or 0)
     series = queries.monthly_series(page.monthly, today=utcnow().date())
     return render_template(
         "faults/page.html",
         p=page,
+        thread=thread,
+        esc_status_labels=escalation_status_labels(),
+        esc_outcome_labels=escalation_outcome_labels(),
+        outcome_labels=outcome_labels(),
         series=series,
         series_max=max([c for _y, _m, c in series] + [1]),
         status_form=StatusForm(),

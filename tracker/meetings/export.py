@@ -1,0 +1,90 @@
+"""The agenda as Markdown and the meeting as an RFC 5545 invitation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+from icalendar import Calendar, Event
+
+from ..timeutil import local, utcnow
+from .forms import outcome_labels
+from .queries import MeetingPage
+
+SECTION_TITLES = {
+    "uppfoljning": "1. Uppföljning från föregående möte",
+    "nytt": "2. Nya ärenden",
+    "statistik": "3. Statistik sedan föregående möte",
+    "ovrigt": "4. Övrigt",
+}
+
+
+def agenda_markdown(p: MeetingPage, *, small_limit: int) -> str:
+    m = p.meeting
+    when = local(m.starts_at).strftime("%Y-%m-%d kl. %H:%M")
+    lines = [f"# Dagordning: {p.forum.name}", "", f"**Tid:** {when}  "]
+    if m.place:
+        lines.append(f"**Plats:** {m.place}  ")
+    if m.status == "installt":
+        lines.append("**Mötet är inställt.**  ")
+    lines.append("")
+    labels = outcome_labels()
+    for section, heading in SECTION_TITLES.items():
+        lines += [f"## {heading}", ""]
+        if section == "statistik":
+            s = p.stats
+            lines.append(
+                f"- Nya systemfel sedan {s['since'].date().isoformat()}: {s['new_faults']}"
+            )
+            for name, n in s["per_authority"]:
+                count = str(n) if n >= small_limit else f"färre än {small_limit}"
+                lines.append(f"- {name}: {count} förekomster")
+            for fault, n in s["recurring"]:
+                lines.append(f"- Återkommande, inte eskalerat: {fault.ref} {fault.title} ({n})")
+            lines.append("")
+            continue
+        entries = p.items.get(section, [])
+        if not entries:
+            lines += ["Inga ärenden.", ""]
+            continue
+        for n, (item, esc, _fault) in enumerate(entries, start=1):
+            lines.append(f"{n}. **{item.title}**")
+            if esc is not None and esc.ask:
+                lines.append(f"   - Fråga till forumet: {esc.ask}")
+            prev = p.last_decisions.get(esc.id or 0) if esc is not None else None
+            if prev is not None and prev.decision:
+                lines.append(f"   - Senaste beslut: {prev.decision}")
+            if item.decision:
+                lines.append(f"   - Beslut: {item.decision}")
+            if item.responsible:
+                lines.append(f"   - Ansvarig: {item.responsible}")
+            if item.outcome:
+                lines.append(f"   - Utfall: {labels.get(item.outcome, item.outcome)}")
+            if item.response:
+                lines.append(f"   - Svar: {item.response}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def meeting_ics(p: MeetingPage) -> bytes:
+    m = p.meeting
+    base = str(current_app.config.get("BASE_URL", "")).rstrip("/")
+    host = base.split("://", 1)[-1].split("/", 1)[0] or "localhost"
+    cal = Calendar()
+    cal.add("prodid", "-//Systemfel tracker//SV")
+    cal.add("version", "2.0")
+    cal.add("method", "CANCEL" if m.status == "installt" else "REQUEST")
+    ev = Event()
+    ev.add("uid", f"meeting-{m.id}@{host}")  # stable: updates replace the same event
+    ev.add("sequence", m.sequence)
+    ev.add("dtstamp", utcnow())
+    ev.add("dtstart", m.starts_at)
+    ev.add("dtend", m.starts_at + timedelta(hours=2))
+    ev.add("summary", f"{p.forum.name}: möte")
+    if m.place:
+        ev.add("location", m.place)
+    ev.add("description", f"Dagordning: {base}/meetings/{m.id}")
+    ev.add("url", f"{base}/meetings/{m.id}")
+    ev.add("status", "CANCELLED" if m.status == "installt" else "CONFIRMED")
+    cal.add_component(ev)
+    return cal.to_ical()

@@ -1,0 +1,92 @@
+from datetime import date, datetime
+
+from sqlalchemy import Column, Date, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ..db import UTCDateTime
+from ..models_base import utc_field
+
+FORUM_KINDS = ("ledningsgrupp", "samordningsforbund", "huvudman", "natverk", "annat")
+ESCALATION_STATUSES = ("foreslagen", "koad", "pa_dagordning", "uppfoljning", "avslutad")
+ESCALATION_OUTCOMES = ("atgardat", "ingen_atgard", "vidarebefordrad")
+MEETING_STATUSES = ("planerat", "genomfort", "installt")
+SECTIONS = ("uppfoljning", "nytt", "statistik", "ovrigt")
+# Minuted outcome of an agenda item.
+ITEM_OUTCOMES = ("foljs_upp", "atgardat", "ingen_atgard", "vidarebefordras")
+
+
+class Forum(SQLModel, table=True):
+    """Where faults are raised: the ledningsgrupp, the samordningsförbund, an authority …"""
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=200)
+    kind: str = Field(default="ledningsgrupp", max_length=30)
+    lead_days: int = Field(default=7)
+    cadence_per_year: int = Field(default=4)
+    created_at: datetime = utc_field()
+
+
+class Contact(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    forum_id: int = Field(foreign_key="forum.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=120)
+    email: str = Field(default="", max_length=254)
+    represents: str = Field(default="", max_length=200)
+    user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+
+
+class Escalation(SQLModel, table=True):
+    """A fault raised in a forum, with the ask; followed meeting by meeting until closed."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    fault_id: int = Field(foreign_key="fault.id", index=True)
+    forum_id: int = Field(foreign_key="forum.id", index=True)
+    ask: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    status: str = Field(default="koad", max_length=20, index=True)
+    outcome: str | None = Field(default=None, max_length=20)
+    forwarded_from_id: int | None = Field(default=None, foreign_key="escalation.id")
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    accepted_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = utc_field()
+    closed_at: datetime | None = utc_field(default_now=False, nullable=True)
+
+
+class Meeting(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    forum_id: int = Field(foreign_key="forum.id", index=True)
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    place: str = Field(default="", max_length=300)
+    status: str = Field(default="planerat", max_length=20)
+    # RFC 5545 SEQUENCE: raised whenever the time or place changes or it is cancelled.
+    sequence: int = Field(default=0)
+    finalised_at: datetime | None = utc_field(default_now=False, nullable=True)
+    created_at: datetime = utc_field()
+
+
+class AgendaItem(SQLModel, table=True):
+    __tablename__ = "agenda_item"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "escalation_id", name="uq_agenda_meeting_escalation"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    section: str = Field(max_length=20)
+    escalation_id: int | None = Field(default=None, foreign_key="escalation.id", index=True)
+    title: str = Field(default="", max_length=300)
+    position: int = Field(default=0)
+    # minutes
+    discussion: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    decision: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    responsible: str = Field(default="", max_length=200)
+    responsible_contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    outcome: str | None = Field(default=None, max_length=20)
+    forward_forum_id: int | None = Field(default=None, foreign_key="forum.id")
+    due_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    response: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    response_by_id: int | None = Field(default=None, foreign_key="user.id")

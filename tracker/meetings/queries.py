@@ -1,0 +1,216 @@
+"""Read side of forums and meetings; each page a fixed number of statements."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from ..faults.models import Fault, Occurrence
+from ..faults.services import Recurrence, recent_count_subquery
+from ..orgs.context import in_current_org, scoped, scoped_with
+from ..orgs.models import Authority, Organisation
+from .models import AgendaItem, Contact, Escalation, Forum, Meeting
+
+
+def member_forum_ids(session: Session, user_id: int) -> list[int]:
+    """The forums a ledamot belongs to: those where they are a linked contact."""
+    return list(
+        session.exec(
+            select(Contact.forum_id).where(in_current_org(Contact), Contact.user_id == user_id)
+        ).all()
+    )
+
+
+def forums(session: Session, only: list[int] | None = None) -> list[Forum]:
+    q = scoped(Forum).order_by(Forum.name)
+    if only is not None:
+        q = q.where(col(Forum.id).in_(only))
+    return list(session.exec(q).all())
+
+
+@dataclass
+class ForumPage:
+    forum: Forum
+    contacts: list[Contact]
+    upcoming: list[Meeting]
+    history: list[Meeting]
+    queue: list[tuple[Escalation, Fault]]
+
+
+def forum_page(session: Session, forum: Forum) -> ForumPage:
+    contacts = list(
+        session.exec(
+            scoped(Contact).where(Contact.forum_id == forum.id).order_by(Contact.name)
+        ).all()
+    )
+    meetings = list(
+        session.exec(
+            scoped(Meeting)
+            .where(Meeting.forum_id == forum.id)
+            .order_by(col(Meeting.starts_at).desc())
+        ).all()
+    )
+    queue = list(
+        session.exec(
+            scoped_with(Escalation, Fault)
+            .join(Fault, col(Fault.id) == Escalation.fault_id)
+            .where(
+                Escalation.forum_id == forum.id,
+                col(Escalation.status).in_(["foreslagen", "koad", "uppfoljning"]),
+            )
+            .order_by(Escalation.status, Escalation.created_at)
+        ).all()
+    )
+    upcoming = sorted([m for m in meetings if m.status == "planerat"], key=lambda m: m.starts_at)
+    history = [m for m in meetings if m.status != "planerat"]
+    return ForumPage(forum, contacts, upcoming, history, queue)
+
+
+@dataclass
+class MeetingPage:
+    meeting: Meeting
+    forum: Forum
+    items: dict[str, list[tuple[AgendaItem, Escalation | None, Fault | None]]]
+    contacts: list[Contact]
+    forums: list[Forum]
+    last_decisions: dict[int, AgendaItem]
+    stats: dict[str, Any]
+
+
+def meeting_page(session: Session, org: Organisation, meeting: Meeting) -> MeetingPage:
+    forum = session.exec(scoped(Forum).where(Forum.id == meeting.forum_id)).one()
+    rows = session.exec(
+        scoped_with(AgendaItem, Escalation, Fault)
+        .outerjoin(Escalation, col(Escalation.id) == AgendaItem.escalation_id)
+        .outerjoin(Fault, col(Fault.id) == Escalation.fault_id)
+        .where(AgendaItem.meeting_id == meeting.id)
+        .order_by(AgendaItem.position, AgendaItem.id)
+    ).all()
+    items: dict[str, list[Any]] = defaultdict(list)
+    for item, esc, fault in rows:
+        items[item.section].append((item, esc, fault))
+    # The latest earlier decision on each follow-up, shown beside it.
+    esc_ids = [esc.id for _i, esc, _f in items.get("uppfoljning", []) if esc is not None]
+    last: dict[int, AgendaItem] = {}
+    if esc_ids:
+        for prev, _starts in session.exec(
+            scoped_with(AgendaItem, Meeting.starts_at)
+            .join(Meeting, col(Meeting.id) == AgendaItem.meeting_id)
+            .where(
+                col(AgendaItem.escalation_id).in_(esc_ids),
+                Meeting.status == "genomfort",
+                Meeting.starts_at < meeting.starts_at,
+            )
+            .order_by(Meeting.starts_at)
+        ).all():
+            last[prev.escalation_id or 0] = prev
+    contacts = list(
+        session.exec(
+            scoped(Contact).where(Contact.forum_id == forum.id).order_by(Contact.name)
+        ).all()
+    )
+    all_forums = list(session.exec(scoped(Forum).order_by(Forum.name)).all())
+    return MeetingPage(
+        meeting,
+        forum,
+        dict(items),
+        contacts,
+        all_forums,
+        last,
+        statistics(session, org, forum, meeting),
+    )
+
+
+def statistics(
+    session: Session, org: Organisation, forum: Forum, meeting: Meeting
+) -> dict[str, Any]:
+    """New faults and occurrences per authority since the forum's previous meeting, and
+    recurring faults not yet escalated. Counts only – never narratives."""
+    assert org.id is not None
+    previous = session.exec(
+        select(func.max(Meeting.starts_at)).where(
+            Meeting.forum_id == forum.id,
+            Meeting.status == "genomfort",
+            Meeting.starts_at < meeting.starts_at,
+        )
+    ).one()
+    since: datetime = previous or (meeting.starts_at - timedelta(days=90))
+    new_faults = session.exec(
+        select(func.count())
+        .select_from(Fault)
+        .where(
+            in_current_org(Fault), Fault.created_at >= since, col(Fault.duplicate_of_id).is_(None)
+        )
+    ).one()
+    per_authority = list(
+        session.exec(
+            select(Authority.name, func.count())
+            .select_from(Occurrence)
+            .join(Fault, col(Fault.id) == Occurrence.fault_id)
+            .join(Authority, col(Authority.id) == Fault.primary_authority_id)
+            .where(
+                in_current_org(Occurrence),
+                Occurrence.observed_on >= since.date(),
+                Occurrence.observed_on <= meeting.starts_at.date(),
+            )
+            .group_by(Authority.name)
+            .order_by(func.count().desc())
+        ).all()
+    )
+    rec = Recurrence.of(org)
+    recent = recent_count_subquery(org.id, rec.since())
+    recurring = list(
+        session.exec(
+            scoped_with(Fault, recent.c.n)
+            .join(recent, recent.c.fault_id == Fault.id)
+            .where(
+                recent.c.n >= rec.threshold,
+                col(Fault.status).in_(["ny", "bekraftad"]),
+                col(Fault.duplicate_of_id).is_(None),
+            )
+            .order_by(recent.c.n.desc())
+        ).all()
+    )
+    return {
+        "since": since,
+        "new_faults": new_faults,
+        "per_authority": per_authority,
+        "recurring": recurring,
+    }
+
+
+@dataclass
+class ThreadEntry:
+    escalation: Escalation
+    forum_name: str
+    items: list[tuple[AgendaItem, Meeting]]
+
+
+def fault_thread(session: Session, fault_id: int) -> list[ThreadEntry]:
+    """Every escalation of the fault, and each meeting it was on with decision, response
+    and outcome, in order: where "what happened to it?" is answered. One statement."""
+    rows = session.exec(
+        scoped_with(Escalation, Forum.name, AgendaItem, Meeting)
+        .join(Forum, col(Forum.id) == Escalation.forum_id)
+        .outerjoin(AgendaItem, col(AgendaItem.escalation_id) == Escalation.id)
+        .outerjoin(Meeting, col(Meeting.id) == AgendaItem.meeting_id)
+        .where(Escalation.fault_id == fault_id)
+        .order_by(Escalation.created_at, Escalation.id, Meeting.starts_at)
+    ).all()
+    entries: dict[int, ThreadEntry] = {}
+    for esc, forum_name, item, meeting in rows:
+        entry = entries.setdefault(esc.id or 0, ThreadEntry(esc, forum_name, []))
+        if item is not None and meeting is not None:
+            entry.items.append((item, meeting))
+    return list(entries.values())
+
+
+def occurrence_count(session: Session, fault_id: int) -> int:
+    return session.exec(
+        select(func.count()).select_from(Occurrence).where(Occurrence.fault_id == fault_id)
+    ).one()
