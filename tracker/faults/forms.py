@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -92,6 +93,16 @@ class OccurrenceFields(FlaskForm):
     age_band = SelectField(_l("Åldersgrupp"), choices=[], validators=[Optional()])
     consequences = MultiCheckboxField(_l("Konsekvenser"), choices=[], validators=[Optional()])
     confirm_anonymous = BooleanField(_l("Jag har kontrollerat att texten är avidentifierad"))
+
+    def values(self) -> dict[str, Any]:
+        """The occurrence fields as keyword arguments for the services."""
+        return {
+            "observed_on": self.observed_on.data,
+            "narrative": self.narrative.data or "",
+            "gender": self.gender.data or None,
+            "age_band": self.age_band.data or None,
+            "consequences": self.consequences.data or [],
+        }
 
     def setup(self, age_bands: list[str]) -> None:
         self.gender.choices = gender_choices()

@@ -83,16 +83,7 @@ def quick_log() -> Any:
             title=form.new_title.data or "",
             primary_authority_id=form.new_authority_id.data or 0,
         )
-    services.log_occurrence(
-        s,
-        fault=fault,
-        actor_id=current_user.id,
-        observed_on=form.observed_on.data,
-        narrative=form.narrative.data or "",
-        gender=form.gender.data or None,
-        age_band=form.age_band.data or None,
-        consequences=form.consequences.data or [],
-    )
+    services.log_occurrence(s, fault=fault, actor_id=current_user.id, **form.values())
     s.commit()
     flash(_("Förekomsten är sparad på %(ref)s.", ref=fault.ref), "success")
     return redirect(url_for("faults.fault_page", ref=fault.ref))

@@ -278,18 +278,15 @@ def suggestions(session: Session, org_id: int, text: str, *, limit: int = 8) -> 
     )
 
 
-def dashboard(session: Session, org: Organisation, user_id: int) -> dict[str, Any]:
+def recurring_not_escalated(
+    session: Session, org: Organisation, *, limit: int | None = None
+) -> list[tuple[Fault, int]]:
+    """Faults that recur (N occurrences within M months) but are neither escalated nor
+    closed, with their recent count, most frequent first."""
     assert org.id is not None
     rec = Recurrence.of(org)
     recent = recent_count_subquery(org.id, rec.since())
-    mine = session.exec(
-        scoped_with(Occurrence, Fault.ref, Fault.title)
-        .join(Fault, Fault.id == Occurrence.fault_id)
-        .where(Occurrence.logged_by_id == user_id)
-        .order_by(col(Occurrence.created_at).desc())
-        .limit(8)
-    ).all()
-    recurring = session.exec(
+    q = (
         scoped_with(Fault, recent.c.n)
         .join(recent, recent.c.fault_id == Fault.id)
         .where(
@@ -297,9 +294,22 @@ def dashboard(session: Session, org: Organisation, user_id: int) -> dict[str, An
             col(Fault.status).in_(["ny", "bekraftad"]),
             col(Fault.duplicate_of_id).is_(None),
         )
-        .order_by(recent.c.n.desc())
-        .limit(10)
+        .order_by(recent.c.n.desc(), col(Fault.id))
+    )
+    return list(session.exec(q.limit(limit) if limit else q).all())
+
+
+def dashboard(session: Session, org: Organisation, user_id: int) -> dict[str, Any]:
+    assert org.id is not None
+    rec = Recurrence.of(org)
+    mine = session.exec(
+        scoped_with(Occurrence, Fault.ref, Fault.title)
+        .join(Fault, Fault.id == Occurrence.fault_id)
+        .where(Occurrence.logged_by_id == user_id)
+        .order_by(col(Occurrence.created_at).desc())
+        .limit(8)
     ).all()
+    recurring = recurring_not_escalated(session, org, limit=10)
     year_start = date(date.today().year, 1, 1)
     per_authority = session.exec(
         select(Authority.name, func.count())

@@ -405,16 +405,7 @@ def occurrence_edit(occ_id: int) -> Any:
     form.setup(current_org().age_band_list)
     if request.method == "POST":
         if form.validate_on_submit() and guard_form(form, ["narrative"]):
-            services.update_occurrence(
-                s,
-                occ=occ,
-                actor_id=current_user.id,
-                observed_on=form.observed_on.data,
-                narrative=form.narrative.data or "",
-                gender=form.gender.data or None,
-                age_band=form.age_band.data or None,
-                consequences=form.consequences.data or [],
-            )
+            services.update_occurrence(s, occ=occ, actor_id=current_user.id, **form.values())
             s.commit()
             flash(_("Förekomsten är sparad."), "success")
             return redirect(url_for("faults.fault_page", ref=fault.ref, _anchor=f"occ-{occ.id}"))

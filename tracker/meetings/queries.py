@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..faults.models import Fault, Occurrence
-from ..faults.services import Recurrence, recent_count_subquery
+from ..faults.queries import recurring_not_escalated
 from ..orgs.context import in_current_org, scoped, scoped_with
 from ..orgs.models import Authority, Organisation
 from .models import AgendaItem, Contact, Escalation, Forum, Meeting
@@ -162,20 +162,7 @@ def statistics(
             .order_by(func.count().desc())
         ).all()
     )
-    rec = Recurrence.of(org)
-    recent = recent_count_subquery(org.id, rec.since())
-    recurring = list(
-        session.exec(
-            scoped_with(Fault, recent.c.n)
-            .join(recent, recent.c.fault_id == Fault.id)
-            .where(
-                recent.c.n >= rec.threshold,
-                col(Fault.status).in_(["ny", "bekraftad"]),
-                col(Fault.duplicate_of_id).is_(None),
-            )
-            .order_by(recent.c.n.desc())
-        ).all()
-    )
+    recurring = recurring_not_escalated(session, org)
     return {
         "since": since,
         "new_faults": new_faults,
