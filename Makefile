@@ -26,7 +26,7 @@ run: $(STAMP)
 	@echo "  and ombud.nacka@demo.se samordnare.nacka@demo.se ledamot.nacka@demo.se admin.nacka@demo.se"
 	@echo ""
 	# Reloader on; the interactive debugger off, so errors show the Swedish error pages.
-	TRACKER_DEBUG=1 TRACKER_PROPAGATE_EXCEPTIONS=false $(BIN)/tracker run --debug --no-debugger --host 127.0.0.1 --port 5000
+	TRACKER_DEBUG=1 TRACKER_PROPAGATE_EXCEPTIONS=false TRACKER_EMBED_SCHEDULER=true $(BIN)/tracker run --debug --no-debugger --host 127.0.0.1 --port 5000
 
 test: $(STAMP) node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

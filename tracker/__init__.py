@@ -43,6 +43,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     audit.install_append_only_guard()
     web.init_app(app)
+    # `make run`: the reloader's serving process (not its watcher) runs the scheduler.
+    if app.config.get("EMBED_SCHEDULER") and os.environ.get("WERKZEUG_RUN_MAIN") == "true":
+        from .scheduler import embed
+
+        embed(app)
     return app
 
 

@@ -16,7 +16,14 @@ def main() -> None:
 
 def init_app(app: Flask) -> None:
     """The commands live on app.cli, so `tracker …` and the test runner see the same."""
-    for command in (db_group, user_group, org_group, demo_command):
+    for command in (
+        db_group,
+        user_group,
+        org_group,
+        demo_command,
+        digests_group,
+        scheduler_command,
+    ):
         app.cli.add_command(command)
 
 
@@ -130,3 +137,63 @@ def demo_command(if_empty: bool) -> None:
     click.echo(f"Demodata är inlagd. Inloggningar (lösenord: {DEMO_PASSWORD}):")
     for email, role, org in created:
         click.echo(f"  {email:28} {role:11} {org}")
+
+
+digests_group = AppGroup("digests", help="Utskick och e-post.")
+
+
+@digests_group.command("run-once")
+def digests_run_once() -> None:
+    """Ett varv: lägg det som är dags i utkorgen och skicka det som väntar."""
+    from .digests.jobs import run_once
+
+    queued, sent = run_once(current_app._get_current_object())  # type: ignore[attr-defined]
+    click.echo(f"{queued} meddelanden köade, {sent} skickade.")
+
+
+@digests_group.command("preview")
+@click.option("--meeting", "meeting_id", type=int, required=True)
+def digests_preview(meeting_id: int) -> None:
+    """Skriv ut dagordningsutskicket för ett möte."""
+    from flask import g
+
+    from .digests.compose import meeting_message
+    from .meetings.models import Contact, Meeting
+    from .orgs.models import Organisation
+
+    s = db.session()
+    meeting = s.get(Meeting, meeting_id)
+    if meeting is None:
+        raise click.UsageError(f"Inget möte med id {meeting_id}.")
+    org = s.get(Organisation, meeting.org_id)
+    assert org is not None
+    g.org = org
+    contact = Contact(org_id=org.id or 0, forum_id=meeting.forum_id, name="mottagare")
+    msg = meeting_message(s, org, meeting, contact, "agenda")
+    click.echo(f"Ämne: {msg['subject']}\n\n{msg['text_body']}")
+
+
+@click.command("scheduler")
+@click.option("--wait", is_flag=True, help="Vänta tills en annan schemaläggare slutat.")
+@with_appcontext
+def scheduler_command(wait: bool) -> None:
+    """Kör schemaläggaren (utskick och e-post) i förgrunden."""
+    import time
+
+    from .scheduler import AlreadyRunning, run_blocking
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    while True:
+        try:
+            click.echo("Schemaläggaren startar.")
+            run_blocking(app)
+            return
+        except AlreadyRunning:
+            if not wait:
+                raise click.ClickException("En annan schemaläggare körs redan.") from None
+            click.echo("En annan schemaläggare körs redan; väntar …")
+            time.sleep(10)
+
+
+if __name__ == "__main__":  # python -m tracker.cli
+    main()

@@ -35,3 +35,7 @@ MAIL_STARTTLS = False
 MAIL_DEFAULT_SENDER = "systemfel@localhost"
 
 PAGE_SIZE = 50
+
+# The scheduler's pass interval; `make run` embeds it in the dev server.
+SCHEDULER_INTERVAL_SECONDS = 60
+EMBED_SCHEDULER = False

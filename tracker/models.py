@@ -2,6 +2,7 @@
 
 from .accounts.models import LoginAttempt, User
 from .audit import AuditEntry
+from .digests.models import OutboxMessage
 from .faults.models import (
     Fault,
     FaultAuthority,
@@ -30,6 +31,7 @@ __all__ = [
     "LoginAttempt",
     "Membership",
     "Occurrence",
+    "OutboxMessage",
     "Organisation",
     "ReportSection",
     "Theme",

@@ -20,6 +20,7 @@ class User(SQLModel, table=True):
     # session and remember cookie of the user at once.
     session_token: str = Field(default_factory=new_session_token, max_length=64, unique=True)
     locale: str = Field(default="sv", max_length=5)
+    weekly_digest: bool = Field(default=False)
     created_at: datetime = utc_field()
 
     # Flask-Login protocol

@@ -148,3 +148,19 @@ def set_language() -> Any:
         user.locale = lang
         s.commit()
     return redirect(safe_next(request.form.get("next")) or url_for("main.home"))
+
+
+@bp.route("/account/weekly", methods=["POST"])
+@login_required
+def weekly_digest() -> Any:
+    s = db.session()
+    user = s.merge(current_user._get_current_object())
+    user.weekly_digest = request.form.get("weekly") == "1"
+    s.commit()
+    flash(
+        _("Veckoutskicket är påslaget.")
+        if user.weekly_digest
+        else _("Veckoutskicket är avslaget."),
+        "success",
+    )
+    return redirect(url_for("accounts.change_password"))

@@ -12,6 +12,8 @@ from sqlmodel import select
 
 from .. import db
 from ..accounts.models import User
+from ..digests.jobs import queue_minutes
+from ..digests.status import digest_status
 from ..faults.common import MANAGERS, WORKERS, get_fault_or_404
 from ..faults.forms import status_labels
 from ..faults.models import Fault
@@ -350,6 +352,7 @@ def _render_meeting(meeting: Meeting, status: int = 200, **forms: Any) -> Any:
         errors=forms.get("errors", []),
         unsaved=forms.get("unsaved", []),
         small_limit=org.small_count_limit,
+        digest=digest_status(s, page) if g.role in MANAGERS else None,
         **_labels(),
     ), status
 
@@ -484,6 +487,7 @@ def meeting_finalise(meeting_id: int) -> Any:
     meeting = get_scoped_or_404(Meeting, meeting_id)
     try:
         result = services.finalise(s, meeting=meeting, actor_id=current_user.id)
+        queue_minutes(s, meeting)  # the minutes digest commits with the finalising
     except services.Locked:
         return _render_meeting(meeting, 409, errors=[rule_message("locked")])
     except services.RuleError as exc:

@@ -16,6 +16,7 @@ from .. import db
 from ..accounts import services as accounts
 from ..accounts.forms import UserForm
 from ..accounts.models import User
+from ..accounts.views import safe_next
 from ..audit import AuditEntry, audit_log
 from ..guard import guard_form
 from ..timeutil import STOCKHOLM
@@ -354,6 +355,62 @@ def theme_delete(theme_id: int) -> Any:
     s.commit()
     flash(_("Temat är borttaget."), "success")
     return redirect(url_for("admin.themes"))
+
+
+@bp.route("/outbox")
+@admin_required
+def outbox() -> Any:
+    from ..digests.models import OutboxMessage
+
+    s = db.session()
+    status = request.args.get("status") or None
+    q = scoped(OutboxMessage)
+    if status:
+        q = q.where(OutboxMessage.status == status)
+    rows = s.exec(q.order_by(col(OutboxMessage.id).desc()).limit(200)).all()
+    return render_template(
+        "orgs/outbox.html",
+        rows=rows,
+        status=status,
+        mail_configured=bool(current_app.config.get("MAIL_SERVER")),
+    )
+
+
+@bp.route("/outbox/<int:msg_id>")
+@admin_required
+def outbox_message(msg_id: int) -> Any:
+    from ..digests.models import OutboxMessage
+
+    return render_template("orgs/outbox_message.html", msg=get_scoped_or_404(OutboxMessage, msg_id))
+
+
+@bp.route("/outbox/<int:msg_id>/resend", methods=["POST"])
+@admin_required
+def outbox_resend(msg_id: int) -> Any:
+    from ..digests import outbox as mail
+    from ..digests.models import OutboxMessage
+
+    s = db.session()
+    msg = get_scoped_or_404(OutboxMessage, msg_id)
+    if msg.status != "failed":
+        flash(_("Bara misslyckade meddelanden kan skickas igen."), "error")
+        return redirect(url_for("admin.outbox")), 400
+    mail.resend(s, msg)
+    audit_log(
+        s,
+        "outbox.resend",
+        actor_id=current_user.id,
+        org_id=msg.org_id,
+        object_type="outbox_message",
+        object_id=msg.id,
+    )
+    s.commit()
+    flash(_("Meddelandet skickas igen vid nästa utskick."), "success")
+    return redirect(
+        request.referrer
+        if request.referrer and safe_next(request.referrer.split(request.host, 1)[-1])
+        else url_for("admin.outbox")
+    )
 
 
 # ---- settings ----------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Outbox, digests and the sender: reliable mail written with its cause."""

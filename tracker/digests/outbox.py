@@ -1,0 +1,166 @@
+"""Queueing messages exactly once, and delivering them through SMTP with retries."""
+
+from __future__ import annotations
+
+import base64
+import smtplib
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from ..timeutil import utcnow
+from .models import OutboxMessage
+
+RETRY_FOR = timedelta(hours=24)
+STALE_SENDING = timedelta(minutes=15)
+
+
+def queue(session: Session, *, dedup_key: str, **fields: Any) -> OutboxMessage | None:
+    """Add a message unless one with this key exists. Runs in the caller's transaction, so
+    the message commits (or not) with its cause; the unique key settles races."""
+    if (
+        session.exec(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)).first()
+        is not None
+    ):
+        return None
+    msg = OutboxMessage(dedup_key=dedup_key, **fields)
+    try:
+        with session.begin_nested():
+            session.add(msg)
+            session.flush()
+    except IntegrityError:  # another process queued it first
+        return None
+    return msg
+
+
+def attachment(filename: str, content_type: str, data: bytes) -> dict[str, str]:
+    return {
+        "filename": filename,
+        "content_type": content_type,
+        "data": base64.b64encode(data).decode(),
+    }
+
+
+def build_email(msg: OutboxMessage, sender: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = msg.to_addr
+    email["Subject"] = msg.subject
+    email["Date"] = format_datetime(utcnow())
+    email["Message-ID"] = make_msgid(idstring=f"outbox{msg.id}")
+    email.set_content(msg.text_body)
+    email.add_alternative(msg.html_body, subtype="html")
+    for a in msg.attachments:
+        maintype, subtype = a["content_type"].split("/", 1)
+        params = {"method": "REQUEST"} if subtype == "calendar" else {}
+        email.add_attachment(
+            base64.b64decode(a["data"]),
+            maintype=maintype,
+            subtype=subtype,
+            filename=a["filename"],
+            params=params,
+        )
+    return email
+
+
+class _Temporary(Exception):
+    pass
+
+
+class _Permanent(Exception):
+    pass
+
+
+def _deliver(config: dict[str, Any], email: EmailMessage) -> None:
+    try:
+        with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=30) as smtp:
+            if config.get("MAIL_STARTTLS"):
+                smtp.starttls()
+            if config.get("MAIL_USERNAME"):
+                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
+            smtp.send_message(email)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _m in exc.recipients.values()]
+        detail = "; ".join(f"{c} {m.decode(errors='replace')}" for c, m in exc.recipients.values())
+        raise (_Permanent if all(c >= 500 for c in codes) else _Temporary)(detail) from exc
+    except smtplib.SMTPResponseException as exc:
+        detail = f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}"
+        raise (_Permanent if exc.smtp_code >= 500 else _Temporary)(detail) from exc
+    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+        raise _Temporary(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def send_pass(session: Session, config: dict[str, Any], *, now: datetime | None = None) -> int:
+    """Deliver what is due. Each message is claimed by a conditional UPDATE (queued →
+    sending) committed before the SMTP call, so two senders never send the same row, and a
+    message SMTP accepted is never sent again. Returns the number sent."""
+    if not config.get("MAIL_SERVER"):
+        return 0  # no SMTP: messages stay in the outbox, readable at /admin/outbox
+    now = now or utcnow()
+    # A row left in 'sending' by a process that died: SMTP may have accepted it, so it is
+    # not retried automatically; an admin sees it as failed and may resend.
+    session.exec(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.status) == "sending",
+            col(OutboxMessage.next_try_at) < now - STALE_SENDING,
+        )
+        .values(
+            status="failed",
+            last_error="Avbröts under sändning; kontrollera med mottagaren innan du skickar om.",
+        )
+    )
+    session.commit()
+    sent = 0
+    while True:
+        candidate = session.exec(
+            select(OutboxMessage.id)
+            .where(OutboxMessage.status == "queued", OutboxMessage.next_try_at <= now)
+            .order_by(OutboxMessage.id)
+            .limit(1)
+        ).first()
+        if candidate is None:
+            return sent
+        claimed = session.exec(
+            update(OutboxMessage)
+            .where(col(OutboxMessage.id) == candidate, col(OutboxMessage.status) == "queued")
+            .values(status="sending", next_try_at=now)
+        ).rowcount
+        session.commit()
+        if claimed != 1:
+            continue  # another sender took it
+        msg = session.get(OutboxMessage, candidate, populate_existing=True)
+        assert msg is not None
+        try:
+            _deliver(config, build_email(msg, config["MAIL_DEFAULT_SENDER"]))
+        except _Permanent as exc:
+            msg.status, msg.last_error = "failed", str(exc)[:500]
+        except _Temporary as exc:
+            msg.attempts += 1
+            msg.last_error = str(exc)[:500]
+            retry_at = utcnow() + _backoff(msg.attempts)
+            if retry_at > msg.created_at + RETRY_FOR:
+                msg.status = "failed"
+            else:
+                msg.status, msg.next_try_at = "queued", retry_at
+        else:
+            msg.status, msg.sent_at, msg.last_error = "sent", utcnow(), ""
+            msg.attempts += 1
+            sent += 1
+        session.add(msg)
+        session.commit()
+
+
+def resend(session: Session, msg: OutboxMessage) -> None:
+    msg.status, msg.attempts, msg.next_try_at, msg.last_error = "queued", 0, utcnow(), ""
+    msg.created_at = utcnow()  # a fresh 24-hour retry window
+    session.add(msg)

@@ -1,0 +1,110 @@
+"""`tracker scheduler`: APScheduler 3 in its own process. The jobs hold no state – each
+run computes what is due from the database – and only one scheduler runs at a time
+(a PostgreSQL advisory lock, or a file lock beside the SQLite database)."""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+from flask import Flask
+
+log = logging.getLogger(__name__)
+LOCK_KEY = 0x5F5E_7AC4  # advisory lock id for "the systemfel scheduler"
+
+
+class AlreadyRunning(RuntimeError):
+    pass
+
+
+@contextmanager
+def single_instance(app: Flask) -> Iterator[None]:
+    engine = app.extensions["db_engine"]
+    if engine.dialect.name == "postgresql":
+        conn = engine.connect()
+        try:
+            got = conn.exec_driver_sql(f"SELECT pg_try_advisory_lock({LOCK_KEY})").scalar()
+            conn.commit()
+            if not got:
+                raise AlreadyRunning
+            yield
+        finally:
+            conn.close()  # ends the session and with it the advisory lock
+        return
+    path = Path(app.instance_path) / "scheduler.lock"
+    handle: IO[str] = open(path, "a+")  # noqa: SIM115 - held for the scheduler's life
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise AlreadyRunning from exc
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()
+
+
+def tick(app: Flask) -> None:
+    from .digests.jobs import run_once
+
+    try:
+        queued, sent = run_once(app)
+        if queued or sent:
+            log.info("digests: %d queued, %d sent", queued, sent)
+    except Exception:  # a failed run is retried by the next one
+        log.exception("digest run failed")
+
+
+def _scheduler(cls: Any, app: Flask) -> Any:
+    sched = cls(timezone="Europe/Stockholm")
+    interval = int(app.config.get("SCHEDULER_INTERVAL_SECONDS", 60))
+    sched.add_job(
+        tick,
+        "interval",
+        seconds=interval,
+        args=[app],
+        id="digests",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=_now(),
+    )
+    return sched
+
+
+def _now() -> Any:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo("Europe/Stockholm"))
+
+
+def run_blocking(app: Flask) -> None:
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    with single_instance(app):
+        _scheduler(BlockingScheduler, app).start()
+
+
+def embed(app: Flask) -> None:
+    """For `make run`: the dev server runs the scheduler in a thread, in the serving process
+    only (the reloader's watcher process does not), and only if no other one holds the lock."""
+
+    def _run() -> None:
+        from apscheduler.schedulers.blocking import BlockingScheduler
+
+        try:
+            with single_instance(app):
+                _scheduler(BlockingScheduler, app).start()
+        except AlreadyRunning:
+            log.warning("another scheduler is running; the dev server does not start one")
+
+    threading.Thread(target=_run, name="scheduler", daemon=True).start()
