@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
         demo_command,
         digests_group,
         scheduler_command,
+        report_command,
     ):
         app.cli.add_command(command)
 
@@ -193,6 +194,36 @@ def scheduler_command(wait: bool) -> None:
                 raise click.ClickException("En annan schemaläggare körs redan.") from None
             click.echo("En annan schemaläggare körs redan; väntar …")
             time.sleep(10)
+
+
+@click.command("report")
+@click.option("--org", "org_slug", required=True, help="Verksamhetens slug.")
+@click.option("--year", type=int, required=True)
+@click.option("--format", "fmt", type=click.Choice(["md", "docx"]), default="md", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
+@with_appcontext
+def report_command(org_slug: str, year: int, fmt: str, out: str) -> None:
+    """Skriv årets avsnitt "Uppmärksammade brister": det slutliga utkastet om det finns,
+    annars den genererade texten."""
+    from pathlib import Path
+
+    from .orgs.models import Organisation
+    from .reports import build
+    from .reports.docx_export import markdown_to_docx
+    from .reports.services import get_draft
+
+    s = db.session()
+    org = s.exec(select(Organisation).where(Organisation.slug == org_slug)).first()
+    if org is None:
+        raise click.UsageError(f"Ingen verksamhet med slug {org_slug!r}.")
+    draft = get_draft(s, org.id or 0, year)
+    if draft is not None and draft.status == "slutlig":
+        markdown, source = draft.markdown, "det slutliga utkastet"
+    else:
+        markdown, source = build.to_markdown(build.build(s, [org], year)), "genererad text"
+    data = markdown_to_docx(markdown) if fmt == "docx" else markdown.encode()
+    Path(out).write_bytes(data)
+    click.echo(f"Skrev {out} ({source}).")
 
 
 if __name__ == "__main__":  # python -m tracker.cli

@@ -14,6 +14,7 @@ from .faults.models import (
 )
 from .meetings.models import AgendaItem, Contact, Escalation, Forum, Meeting
 from .orgs.models import Authority, Membership, Organisation, ReportSection
+from .reports.models import ReportDraft, ReportDraftVersion
 
 __all__ = [
     "AgendaItem",
@@ -33,6 +34,8 @@ __all__ = [
     "Occurrence",
     "OutboxMessage",
     "Organisation",
+    "ReportDraft",
+    "ReportDraftVersion",
     "ReportSection",
     "Theme",
     "User",

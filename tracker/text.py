@@ -2,6 +2,8 @@
 
 import markdown
 import nh3
+from flask import has_request_context
+from flask_babel import gettext
 from markupsafe import Markup
 
 _TAGS = {
@@ -38,4 +40,10 @@ def render_markdown(text: str | None) -> Markup:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
-    return Markup(clean)  # noqa: S704 – sanitised by nh3 above
+    # Wide tables scroll inside a focusable region instead of the page (360 px screens).
+    label = gettext("Tabell, kan rullas i sidled") if has_request_context() else "Tabell"
+    clean = clean.replace(
+        "<table>",
+        f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}"><table>',
+    ).replace("</table>", "</table></div>")
+    return Markup(clean)  # noqa: S704 – sanitised by nh3 above, static markup added

@@ -21,7 +21,7 @@ from .extensions import babel, csrf, login_manager
 from .orgs.context import load_context
 from .orgs.forms import role_choices
 from .text import render_markdown
-from .timeutil import local
+from .timeutil import local, utcnow
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -121,6 +121,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["stockholm"] = stockholm
     app.jinja_env.globals["languages"] = app.config["LANGUAGES"]
     app.jinja_env.globals["get_locale"] = get_locale
+    app.context_processor(lambda: {"current_year": utcnow().year})
     app.context_processor(lambda: {"role_labels": dict(role_choices())})
 
     from .accounts.views import bp as accounts_bp
@@ -128,10 +129,12 @@ def init_app(app: Flask) -> None:
     from .main import bp as main_bp
     from .meetings import bp as meetings_bp
     from .orgs.views import bp as admin_bp
+    from .reports.views import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(faults_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(reports_bp)
     app.jinja_env.filters["markdown"] = render_markdown

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, g, session
+from flask import abort, g, has_request_context, session
 from flask_login import current_user, login_required
 from sqlmodel import SQLModel, select
 from sqlmodel.sql.expression import SelectOfScalar
@@ -62,6 +62,21 @@ def current_role() -> str | None:
 def in_current_org(model: type[SQLModel]) -> Any:
     """The WHERE clause that keeps `model` to the current organisation (for aggregates)."""
     return model.org_id == current_org().id  # type: ignore[attr-defined]
+
+
+def member_org_ids(wanted: list[int] | None = None) -> list[int]:
+    """The user's organisations (all, or those of `wanted` they belong to) – for the
+    combined annual report, which reads across organisations."""
+    mine = [o.id for _role, o in g.get("memberships", []) if _role != "ledamot"]
+    return [o for o in mine if wanted is None or o in wanted]
+
+
+def in_orgs(model: type[SQLModel], org_ids: list[int]) -> Any:
+    """WHERE model is in one of `org_ids`, which must all be the user's own (outside a
+    request – the CLI – every organisation may be read)."""
+    if has_request_context() and not set(org_ids) <= set(member_org_ids()):
+        abort(404)
+    return model.org_id.in_(org_ids)  # type: ignore[attr-defined]
 
 
 def scoped(model: type[M]) -> SelectOfScalar[M]:

@@ -1,0 +1,277 @@
+"""The annual report's "Uppmärksammade brister" section."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, date, datetime
+
+import docx
+from sqlmodel import Session, select
+
+from tests.conftest import do_login, post
+from tracker.faults import services as faults
+from tracker.faults.models import Fault, Theme
+from tracker.meetings import services as meetings
+from tracker.meetings.models import AgendaItem, Meeting
+from tracker.orgs.defaults import REPORT_SECTIONS
+from tracker.orgs.models import Authority, Organisation
+from tracker.reports.build import build, to_markdown
+
+YEAR = date.today().year - 1  # a whole past year: every date in it is valid
+
+
+def fault_in(
+    app,
+    org: Organisation,
+    title: str,
+    authority: str,
+    n: int,
+    *,
+    year=YEAR,
+    themes: tuple[str, ...] = (),
+    others: tuple[str, ...] = (),
+    summary: str = "",
+) -> Fault:
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as s:
+        auths = {a.name: a.id for a in s.exec(select(Authority).where(Authority.org_id == org.id))}
+        theme_ids = [
+            t.id for t in s.exec(select(Theme).where(Theme.org_id == org.id)) if t.name in themes
+        ]
+        f = faults.create_fault(
+            s,
+            org_id=org.id,
+            actor_id=None,
+            title=title,
+            primary_authority_id=auths[authority],
+            theme_ids=theme_ids,
+            other_authority_ids=[auths[o] for o in others],
+            report_summary=summary,
+            created_on=date(year, 1, 5),
+        )
+        for i in range(n):
+            faults.log_occurrence(
+                s,
+                fault=f,
+                actor_id=None,
+                observed_on=date(year, 1 + (i * 3) % 12, 10),
+                narrative="Hemlig berättelse om en klient",
+                consequences=["inkomstbortfall"],
+            )
+        s.commit()
+        return f
+
+
+def markdown_for(app, orgs, year=YEAR) -> str:
+    with app.app_context():
+        from flask import g
+
+        from tracker import db
+
+        g.memberships = []
+        return to_markdown(build(db.session(), orgs, year))
+
+
+def test_headings_in_order_and_faults_under_the_right_one(app, make):
+    org = make.org()
+    fk = fault_in(
+        app,
+        org,
+        "Långa handläggningstider",
+        "Försäkringskassan",
+        5,
+        summary="Beslut dröjer i månader.",
+    )
+    fs = fault_in(app, org, "Svårt att nå handläggare", "Försörjningsstöd (ekonomiskt bistånd)", 4)
+    sip = fault_in(
+        app, org, "SIP följs inte upp", "Socialpsykiatri/boendestöd", 3, themes=("samordning",)
+    )
+    two = fault_in(
+        app, org, "Krav som inte går ihop", "Arbetsförmedlingen", 3, others=("Psykiatri",)
+    )
+    bank = fault_in(app, org, "Inget BankID", "Skatteverket", 3, themes=("digitalisering",))
+    few = fault_in(app, org, "Sällsynt fel", "Psykiatri", 1)
+    old = fault_in(app, org, "Förra årets fel", "Kronofogden", 4, year=YEAR - 1)
+    md = markdown_for(app, [org])
+    assert md.startswith(f"# Uppmärksammade brister {YEAR}")
+    assert "Rutiner har upprättats för hur uppmärksammade brister ska hanteras" in md
+    order = [h for h, _c in REPORT_SECTIONS]
+    present = [h for h in order if f"### {h}" in md]
+    assert present == [h for h in order if h in present]  # configured order
+    assert "### ALLMÄNT" not in md  # empty sections are left out
+
+    def section_of(f: Fault) -> str:
+        pos = md.index(f"({f.ref},")
+        return md[:pos].rsplit("\n### ", 1)[1].split("\n", 1)[0]
+
+    assert section_of(fk) == "FÖRSÄKRINGSKASSAN"
+    assert section_of(fs) == "KOMMUN" and md.index("#### Försörjningsstöd") < md.index(fs.ref)
+    assert section_of(sip).startswith("SAMVERKAN") and section_of(two).startswith("SAMVERKAN")
+    assert section_of(bank) == "DIGITALISERING"
+    assert "Beslut dröjer i månader." in md and "5 förekomster under året" in md
+    assert "inkomstbortfall" in md
+    assert f"{few.ref}" in md and "färre än 3 förekomster" in md
+    assert old.ref not in md.split("## Bilaga")[0]
+    assert "Hemlig berättelse" not in md
+    assert f"Jämfört med {YEAR - 1}: 6 nya systemfel, 0 kvarstående" in md
+
+
+def test_actions_match_the_minuted_decisions(app, make):
+    org = make.org()
+    f = fault_in(app, org, "Läkarbrist", "Psykiatri", 3)
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as s:
+        forum = meetings.create_forum(
+            s, org_id=org.id, actor_id=None, name="Ledningsgruppen", kind="ledningsgrupp"
+        )
+        meetings.escalate(
+            s, fault=s.get(Fault, f.id), forum=forum, ask="x", actor_id=None, accept=True
+        )
+        for month, decision, outcome in (
+            (3, "Psykiatrin utreder", "foljs_upp"),
+            (6, "Fler läkare anställda", "atgardat"),
+        ):
+            m = Meeting(
+                org_id=org.id, forum_id=forum.id, starts_at=datetime(YEAR, month, 15, 8, tzinfo=UTC)
+            )
+            s.add(m)
+            s.flush()
+            meetings.build_agenda(s, m)
+            item = s.exec(
+                select(AgendaItem).where(
+                    AgendaItem.meeting_id == m.id, AgendaItem.section != "statistik"
+                )
+            ).one()
+            meetings.save_minutes(
+                s,
+                meeting=m,
+                item=item,
+                actor_id=None,
+                minutes=meetings.Minutes(decision=decision, outcome=outcome),
+            )
+            meetings.finalise(s, meeting=m, actor_id=None)
+        s.commit()
+    md = markdown_for(app, [org])
+    actions = md.split("## Ge exempel")[1].split("## Bilaga")[0]
+    lines = [line for line in actions.splitlines() if line.startswith("- ")]
+    assert lines == [
+        f"- Läkarbrist: lyftes i ledningsgruppen 15 mars {YEAR}; beslut: Psykiatrin utreder; "
+        "resultat: följs upp nästa möte.",
+        f"- Läkarbrist: lyftes i ledningsgruppen 15 juni {YEAR}; beslut: Fler läkare anställda; "
+        "resultat: avslutat – åtgärdat.",
+    ]
+    assert "1 åtgärdade" in md
+
+
+def test_docx_has_the_same_headings_in_order_with_heading_styles(app, make, client):
+    org = make.org()
+    fault_in(app, org, "Långa handläggningstider", "Försäkringskassan", 4)
+    fault_in(app, org, "Svårt att nå", "Försörjningsstöd (ekonomiskt bistånd)", 4)
+    md = markdown_for(app, [org])
+    do_login(client, make.user("ombud").email)
+    resp = client.get(f"/reports/{YEAR}.docx")
+    assert resp.status_code == 200
+    document = docx.Document(io.BytesIO(resp.data))
+    headings = [
+        (p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")
+    ]
+    expected = [
+        (f"Heading {line.count('#', 0, 4)}", line.lstrip("#").strip())
+        for line in md.splitlines()
+        if line.startswith("#")
+    ]
+    assert headings == expected
+    assert any(p.style.name == "List Bullet" for p in document.paragraphs)
+    table = document.tables[0]
+    assert table.rows[0].cells[0].text == "Avsnitt" and len(table.rows) >= 3
+
+
+def test_rollup_labels_organisations(app, make, client):
+    a, b = make.org("soderort", "PO Söderort"), make.org("nacka", "PO Nacka")
+    fault_in(app, a, "Fel i Söderort", "Försäkringskassan", 3)
+    fault_in(app, b, "Fel i Nacka", "Försäkringskassan", 3)
+    user = make.user("samordnare", "soderort")
+    with Session(app.extensions["db_engine"]) as s:
+        from tracker.orgs import services as orgs
+
+        orgs.set_membership(s, user_id=user.id, org_id=b.id, role="samordnare", actor_id=None)
+        s.commit()
+    do_login(client, user.email)
+    page = client.get(f"/reports/{YEAR}/combined?org={a.id}&org={b.id}").get_data(as_text=True)
+    assert "Fel i Söderort</strong> (PO Söderort)" in page
+    assert "Fel i Nacka</strong> (PO Nacka)" in page
+    # an organisation the user is not in cannot be added
+    other = make.org("ekero", "PO Ekerö")
+    fault_in(app, other, "Fel i Ekerö", "Försäkringskassan", 3)
+    page = client.get(f"/reports/{YEAR}/combined?org={a.id}&org={other.id}").get_data(as_text=True)
+    assert "Fel i Ekerö" not in page
+
+
+def test_draft_workflow_diff_history_final_and_guard(app, make, client, session):
+    org = make.org()
+    fault_in(app, org, "Långa handläggningstider", "Försäkringskassan", 3)
+    do_login(client, make.user("ombud").email)
+    url = f"/reports/{YEAR}"
+    assert "Skapa utkast" in client.get(url).get_data(as_text=True)
+    assert post(client, f"{url}/draft", form_url=url).status_code == 302
+    page = client.get(url).get_data(as_text=True)
+    assert "Version 1" in page and "Långa handläggningstider" in page
+    edited = "# Uppmärksammade brister\n\nVår egen text.\n"
+    assert (
+        post(
+            client, f"{url}/draft/save", {"markdown": edited, "version": "1"}, form_url=url
+        ).status_code
+        == 302
+    )
+    # a personnummer is refused with the span, the text kept
+    bad = post(
+        client,
+        f"{url}/draft/save",
+        {"markdown": edited + "Klient 811228-9874\n", "version": "2"},
+        form_url=url,
+    )
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "811228-9874" in html and "Vår egen text." in html
+    # a stale version is a conflict that keeps the text
+    stale = post(client, f"{url}/draft/save", {"markdown": "Gammal", "version": "1"}, form_url=url)
+    assert stale.status_code == 409 and "Gammal" in stale.get_data(as_text=True)
+    # new data: shown as a diff beside the draft, which is not overwritten
+    fault_in(app, org, "Nytt fel efter utkastet", "Arbetsförmedlingen", 3)
+    page = client.get(url).get_data(as_text=True)
+    assert "Underlaget har ändrats" in page and "+- **Nytt fel efter utkastet**" in page
+    assert "Vår egen text." in page
+    assert "Version 2" in page  # history
+    # final locks it and the export uses it
+    assert post(client, f"{url}/final", form_url=url).status_code == 302
+    assert client.get(f"{url}.md").get_data(as_text=True) == edited
+    locked = post(client, f"{url}/draft/save", {"markdown": "x", "version": "2"}, form_url=url)
+    assert locked.status_code == 409
+
+
+def test_members_cannot_reach_reports(client, login):
+    login("ledamot")
+    assert client.get(f"/reports/{YEAR}").status_code == 403
+
+
+def test_cli_report_writes_final_or_generated(app, make, runner, tmp_path):
+    org = make.org()
+    fault_in(app, org, "Fel för CLI", "Försäkringskassan", 3)
+    out = tmp_path / "r.md"
+    result = runner.invoke(
+        args=["report", "--org", org.slug, "--year", str(YEAR), "--format", "md", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Fel för CLI" in out.read_text() and "genererad text" in result.output
+    result = runner.invoke(
+        args=[
+            "report",
+            "--org",
+            org.slug,
+            "--year",
+            str(YEAR),
+            "--format",
+            "docx",
+            "--out",
+            str(tmp_path / "r.docx"),
+        ]
+    )
+    assert result.exit_code == 0
+    assert docx.Document(str(tmp_path / "r.docx")).paragraphs[0].style.name == "Heading 1"

@@ -1,0 +1,342 @@
+"""The year's "Uppmärksammade brister" section, built from the faults, occurrences and
+minuted meetings: a fixed number of statements per organisation, time linear in the
+year's occurrences. Counts below the organisation's limit read "färre än N"; no narrative
+is ever quoted."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
+
+from ..faults.forms import consequence_labels
+from ..faults.models import Fault, FaultAuthority, FaultEvent, FaultTheme, Occurrence, Theme
+from ..meetings.forms import outcome_labels
+from ..meetings.models import AgendaItem, Escalation, Forum, Meeting
+from ..orgs.context import in_orgs
+from ..orgs.models import Authority, Organisation, ReportSection
+
+MONTHS = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+ROUTINE = (
+    "Rutiner har upprättats för hur uppmärksammade brister ska hanteras i "
+    "verksamheten: Ja. Ombuden registrerar avidentifierade iakttagelser i ett gemensamt "
+    "register över systemfel; återkommande fel lyfts till ledningsgruppen och följs upp "
+    "vid varje möte tills de är avslutade."
+)
+SUMMARY_Q = (
+    "Sammanfatta uppmärksammade brister i fråga om den enskildes möjligheter att få "
+    "tillgång till samhällets utbud av vård, stöd och service."
+)
+ACTIONS_Q = (
+    "Ge exempel på åtgärder som har vidtagits för att komma tillrätta med de brister "
+    "som har identifierats under året."
+)
+
+
+def swedish_date(d: date) -> str:
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def count_text(n: int, limit: int) -> str:
+    return f"färre än {limit}" if 0 < n < limit else str(n)
+
+
+@dataclass
+class FaultEntry:
+    fault: Fault
+    org: Organisation
+    authority: Authority
+    occurrences: int
+    consequences: list[str]
+    quarters: list[int] = field(default_factory=lambda: [0, 0, 0, 0])
+
+
+@dataclass
+class Action:
+    fault: Fault
+    org: Organisation
+    forum: str
+    day: date
+    decision: str
+    outcome: str | None
+    response: str
+
+
+@dataclass
+class Report:
+    year: int
+    orgs: list[Organisation]
+    sections: list[ReportSection]  # in order
+    by_section: dict[int, list[FaultEntry]]
+    actions: list[Action]
+    new: list[Fault]
+    persisting: list[Fault]
+    resolved: list[Fault]
+    limit: int
+
+    @property
+    def combined(self) -> bool:
+        return len(self.orgs) > 1
+
+
+def _year_bounds(year: int) -> tuple[date, date, datetime, datetime]:
+    return (
+        date(year, 1, 1),
+        date(year, 12, 31),
+        datetime(year, 1, 1, tzinfo=UTC),
+        datetime(year + 1, 1, 1, tzinfo=UTC),
+    )
+
+
+def _active(org_ids: list[int], year: int) -> Any:
+    """Faults with an occurrence, or escalation activity, in the year."""
+    d0, d1, t0, t1 = _year_bounds(year)
+    occ = select(Occurrence.fault_id).where(
+        in_orgs(Occurrence, org_ids), Occurrence.observed_on >= d0, Occurrence.observed_on <= d1
+    )
+    esc = select(Escalation.fault_id).where(
+        in_orgs(Escalation, org_ids),
+        or_(
+            (col(Escalation.created_at) >= t0) & (col(Escalation.created_at) < t1),
+            col(Escalation.id).in_(
+                select(AgendaItem.escalation_id)
+                .join(Meeting, col(Meeting.id) == AgendaItem.meeting_id)
+                .where(
+                    Meeting.status == "genomfort", Meeting.starts_at >= t0, Meeting.starts_at < t1
+                )
+            ),
+        ),
+    )
+    return occ.union(esc)
+
+
+def build(session: Session, orgs: list[Organisation], year: int) -> Report:
+    org_ids = [o.id or 0 for o in orgs]
+    by_org = {o.id: o for o in orgs}
+    limit = max(o.small_count_limit for o in orgs)
+    d0, d1, t0, t1 = _year_bounds(year)
+    # Sections: the first organisation's configured headings (a rollup maps by heading).
+    all_sections = list(
+        session.exec(
+            select(ReportSection)
+            .where(in_orgs(ReportSection, org_ids))
+            .order_by(ReportSection.position, ReportSection.id)
+        )
+    )
+    sections = [s for s in all_sections if s.org_id == org_ids[0]]
+    heading_to_first = {s.heading: s for s in sections}
+    section_of = {s.id: heading_to_first.get(s.heading, s) for s in all_sections}
+    authorities = {
+        a.id: a for a in session.exec(select(Authority).where(in_orgs(Authority, org_ids)))
+    }
+    faults = list(
+        session.exec(
+            select(Fault)
+            .where(in_orgs(Fault, org_ids), col(Fault.id).in_(_active(org_ids, year)))
+            .order_by(Fault.ref)
+        ).all()
+    )
+    fault_ids = [f.id for f in faults]
+    others: dict[int, set[str]] = defaultdict(set)
+    themes: dict[int, set[str]] = defaultdict(set)
+    occ_rows: list[tuple[int, date, str]] = []
+    if fault_ids:
+        for fid, huvudman in session.exec(
+            select(FaultAuthority.fault_id, Authority.huvudman)
+            .join(Authority, col(Authority.id) == FaultAuthority.authority_id)
+            .where(col(FaultAuthority.fault_id).in_(fault_ids))
+        ):
+            others[fid].add(huvudman)
+        for fid, name in session.exec(
+            select(FaultTheme.fault_id, Theme.name)
+            .join(Theme, col(Theme.id) == FaultTheme.theme_id)
+            .where(col(FaultTheme.fault_id).in_(fault_ids))
+        ):
+            themes[fid].add(name)
+        occ_rows = list(
+            session.exec(
+                select(Occurrence.fault_id, Occurrence.observed_on, Occurrence.consequences).where(
+                    in_orgs(Occurrence, org_ids),
+                    Occurrence.observed_on >= d0,
+                    Occurrence.observed_on <= d1,
+                )
+            ).all()
+        )
+    counts: Counter[int] = Counter()
+    quarters: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    consequences: dict[int, Counter[str]] = defaultdict(Counter)
+    for fid, day, cons in occ_rows:
+        counts[fid] += 1
+        quarters[fid][(day.month - 1) // 3] += 1
+        consequences[fid].update(c for c in cons.split(",") if c)
+
+    by_heading = {s.heading.upper(): s for s in sections}
+    samverkan = next((s for h, s in by_heading.items() if h.startswith("SAMVERKAN")), None)
+    digital = by_heading.get("DIGITALISERING")
+    labels = consequence_labels()
+    by_section: dict[int, list[FaultEntry]] = defaultdict(list)
+    for f in faults:
+        auth = authorities[f.primary_authority_id]
+        section = section_of.get(auth.section_id) if auth.section_id else None
+        if samverkan and ("samordning" in themes[f.id or 0] or others[f.id or 0] - {auth.huvudman}):
+            section = samverkan
+        elif digital and "digitalisering" in themes[f.id or 0]:
+            section = digital
+        if section is None:
+            section = sections[-1]
+        top = [labels.get(c, c) for c, _n in consequences[f.id or 0].most_common(3)]
+        by_section[section.id or 0].append(
+            FaultEntry(f, by_org[f.org_id], auth, counts[f.id or 0], top, quarters[f.id or 0])
+        )
+
+    actions = [
+        Action(
+            fault,
+            by_org[fault.org_id],
+            forum,
+            meeting.starts_at.date(),
+            item.decision,
+            item.outcome,
+            item.response,
+        )
+        for item, meeting, fault, forum in session.exec(
+            select(AgendaItem, Meeting, Fault, Forum.name)
+            .join(Meeting, col(Meeting.id) == AgendaItem.meeting_id)
+            .join(Escalation, col(Escalation.id) == AgendaItem.escalation_id)
+            .join(Fault, col(Fault.id) == Escalation.fault_id)
+            .join(Forum, col(Forum.id) == Meeting.forum_id)
+            .where(
+                in_orgs(AgendaItem, org_ids),
+                Meeting.status == "genomfort",
+                Meeting.starts_at >= t0,
+                Meeting.starts_at < t1,
+            )
+            .order_by(Meeting.starts_at, AgendaItem.section, AgendaItem.position)
+        )
+    ]
+
+    previous = set(session.scalars(_active(org_ids, year - 1)).all())
+    resolved_ids = set(
+        session.exec(
+            select(FaultEvent.fault_id)
+            .join(Fault, col(Fault.id) == FaultEvent.fault_id)
+            .where(
+                in_orgs(Fault, org_ids),
+                FaultEvent.to_status == "atgardad",
+                FaultEvent.at >= t0,
+                FaultEvent.at < t1,
+            )
+        ).all()
+    )
+    resolved_ids |= {a.fault.id for a in actions if a.outcome == "atgardat"}
+    return Report(
+        year=year,
+        orgs=orgs,
+        sections=sections,
+        by_section=dict(by_section),
+        actions=actions,
+        new=[f for f in faults if f.id not in previous],
+        persisting=[f for f in faults if f.id in previous],
+        resolved=[f for f in faults if f.id in resolved_ids],
+        limit=limit,
+    )
+
+
+def _label(entry_org: Organisation, report: Report) -> str:
+    return f" ({entry_org.name})" if report.combined else ""
+
+
+def to_markdown(report: Report) -> str:
+    names = ", ".join(o.name for o in report.orgs)
+    out = [
+        f"# Uppmärksammade brister {report.year}",
+        "",
+        f"*{names}*",
+        "",
+        ROUTINE,
+        "",
+        f"## {SUMMARY_Q}",
+        "",
+    ]
+    children: dict[int, list[ReportSection]] = defaultdict(list)
+    for s in report.sections:
+        if s.parent_id:
+            children[s.parent_id].append(s)
+    for s in report.sections:
+        if s.parent_id:
+            continue
+        blocks: list[str] = []
+        for sub in [s, *children.get(s.id or 0, [])]:
+            entries = report.by_section.get(sub.id or 0, [])
+            if not entries:
+                continue
+            if sub is not s:
+                blocks += [f"#### {sub.heading}", ""]
+            for e in entries:
+                text = (e.fault.report_summary or e.fault.description).strip() or e.fault.title
+                detail = f"{count_text(e.occurrences, report.limit)} förekomster under året"
+                if e.consequences:
+                    detail += "; vanligaste konsekvenser: " + ", ".join(e.consequences).lower()
+                blocks += [
+                    f"- **{e.fault.title}**{_label(e.org, report)} ({e.fault.ref}, "
+                    f"{e.authority.name}). {text} ({detail}.)"
+                ]
+            blocks.append("")
+        if blocks:
+            out += [f"### {s.heading}", "", *blocks]
+    out += [f"## {ACTIONS_Q}", ""]
+    if not report.actions:
+        out += ["Inga ärenden har behandlats i ledningsgrupp eller forum under året.", ""]
+    outcome = outcome_labels()
+    for a in report.actions:
+        line = (
+            f"- {a.fault.title}{_label(a.org, report)}: lyftes i {a.forum.lower()} "
+            f"{swedish_date(a.day)}"
+        )
+        if a.decision:
+            line += f"; beslut: {a.decision.rstrip('.')}"
+        if a.response:
+            line += f"; svar: {a.response.rstrip('.')}"
+        if a.outcome:
+            line += f"; resultat: {outcome.get(a.outcome, a.outcome).lower()}"
+        out.append(line + ".")
+    out += ["", "## Bilaga: statistik", ""]
+    out += [
+        "| Avsnitt | Myndighet | Systemfel | Förekomster | K1 | K2 | K3 | K4 |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s in report.sections:
+        per_auth: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+        for e in report.by_section.get(s.id or 0, []):
+            row = per_auth[e.authority.name]
+            row[0] += 1
+            row[1] += e.occurrences
+            for q in range(4):
+                row[2 + q] += e.quarters[q]
+        for name, row in sorted(per_auth.items()):
+            cells = [str(row[0])] + [count_text(v, report.limit) for v in row[1:]]
+            out.append(f"| {s.heading} | {name} | " + " | ".join(cells) + " |")
+    out += [
+        "",
+        f"Jämfört med {report.year - 1}: {len(report.new)} nya systemfel, "
+        f"{len(report.persisting)} kvarstående och {len(report.resolved)} åtgärdade.",
+        "",
+    ]
+    return "\n".join(out).rstrip() + "\n"

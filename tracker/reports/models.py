@@ -1,0 +1,38 @@
+from datetime import datetime
+
+from sqlalchemy import Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ..models_base import utc_field
+
+
+class ReportDraft(SQLModel, table=True):
+    """The author's editable "Uppmärksammade brister" text for one organisation and year."""
+
+    __tablename__ = "report_draft"
+    __table_args__ = (UniqueConstraint("org_id", "year", name="uq_report_draft_org_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    year: int
+    markdown: str = Field(sa_column=Column(Text, nullable=False))
+    # The generated text the draft was seeded from: regeneration is diffed against it.
+    generated: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="utkast", max_length=10)  # utkast | slutlig
+    version: int = Field(default=1)
+    updated_by_id: int | None = Field(default=None, foreign_key="user.id")
+    updated_at: datetime = utc_field()
+
+
+class ReportDraftVersion(SQLModel, table=True):
+    """Every saved version of a draft: its history."""
+
+    __tablename__ = "report_draft_version"
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    draft_id: int = Field(foreign_key="report_draft.id", index=True, ondelete="CASCADE")
+    version: int
+    markdown: str = Field(sa_column=Column(Text, nullable=False))
+    saved_by_id: int | None = Field(default=None, foreign_key="user.id")
+    saved_at: datetime = utc_field()
