@@ -17,8 +17,11 @@ _TAGS = {
     "blockquote",
     "code",
     "pre",
+    "h2",
     "h3",
     "h4",
+    "h5",
+    "h6",
     "a",
     "table",
     "thead",
@@ -31,7 +34,14 @@ _TAGS = {
 _ATTRS = {"a": {"href", "title"}}
 
 
-def render_markdown(text: str | None) -> Markup:
+def render_markdown(text: str | None, *, heading_offset: int = 0) -> Markup:
+    """`heading_offset` pushes the text's headings down (# → h3 with 2), so a document shown
+    inside a page keeps the page's heading order."""
+    if heading_offset:
+        text = "\n".join(
+            "#" * heading_offset + line if line.startswith("#") else line
+            for line in (text or "").splitlines()
+        )
     html = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
     clean = nh3.clean(
         html,

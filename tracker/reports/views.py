@@ -95,7 +95,7 @@ def report(year: int) -> Any:
     return render_template(
         "reports/report.html",
         year=year,
-        html=render_markdown(generated),
+        html=render_markdown(generated, heading_offset=2),
         draft=draft,
         form=form,
         diff=diff,
@@ -165,7 +165,7 @@ def save_draft(year: int) -> Any:
     return render_template(
         "reports/report.html",
         year=year,
-        html=render_markdown(generated),
+        html=render_markdown(generated, heading_offset=2),
         draft=draft,
         form=form,
         diff=[],
@@ -253,7 +253,7 @@ def combined(year: int) -> Any:
     return render_template(
         "reports/combined.html",
         year=year,
-        html=render_markdown(markdown),
+        html=render_markdown(markdown, heading_offset=1),
         orgs=orgs,
         quarters=quarters,
         qmax=max(quarters + [1]),
