@@ -321,3 +321,64 @@ def test_scheduler_runs_once_and_survives_a_kill(mail_app, make, smtp: SMTPServe
         "fk@example.se",
         "ny@example.se",
     ]
+
+
+def test_starttls_and_login(mail_app, make, tmp_path):
+    """The sender speaks STARTTLS and logs in (TRACKER_MAIL_STARTTLS, _USERNAME, _PASSWORD)."""
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from .conftest import Collector, free_port
+
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            str(tmp_path / "key.pem"),
+            "-out",
+            str(tmp_path / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == b"hemligt")
+
+    handler = Collector()
+    port = free_port()
+    controller = Controller(
+        handler,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=context,
+        require_starttls=True,
+        authenticator=authenticator,
+        auth_require_tls=True,
+    )
+    controller.start()
+    try:
+        mail_app.config.update(
+            MAIL_PORT=port, MAIL_STARTTLS=True, MAIL_USERNAME="tracker", MAIL_PASSWORD="hemligt"
+        )
+        setup_meeting(mail_app, make)
+        assert jobs.run_once(mail_app) == (2, 2)
+    finally:
+        controller.stop()
+        mail_app.config.update(MAIL_STARTTLS=False, MAIL_USERNAME="", MAIL_PASSWORD="")
+    assert len(handler.raw) == 2 and logins[0] == (b"tracker", b"hemligt")

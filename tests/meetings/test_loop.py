@@ -295,3 +295,39 @@ def test_other_organisation_is_404(client, login, make, session):
     session.commit()
     assert client.get(f"/forums/{forum.id}").status_code == 404
     assert client.get(f"/forums/{forum.id}/meetings/new").status_code == 404
+
+
+def test_personnummer_refused_in_every_meeting_form(client, login, make, session):
+    login("samordnare")
+    pnr = "811228-9874"
+    fault = make.fault()
+    forum_id = make_forum(client)
+    resp = post(
+        client,
+        f"/faults/{fault.ref}/escalate",
+        {"forum_id": forum_id, "ask": f"Klient {pnr} väntar"},
+    )
+    assert resp.status_code == 400 and pnr in resp.get_data(as_text=True)
+    post(client, f"/faults/{fault.ref}/escalate", {"forum_id": forum_id, "ask": "Svar"})
+    m1 = plan(client, forum_id)
+    item = items(session, m1, "nytt")[0]
+    when = (datetime.now(STOCKHOLM) + timedelta(days=3)).date().isoformat()
+    cases = [
+        (
+            f"/agenda-items/{item.id}/minutes",
+            {f"i{item.id}-decision": f"Ring {pnr}", f"i{item.id}-outcome": "foljs_upp"},
+        ),
+        (f"/meetings/{m1}/items", {"title": f"Ärende {pnr}"}),
+        (f"/agenda-items/{item.id}/response", {f"r{item.id}-response": f"Svar om {pnr}"}),
+        (
+            f"/forums/{forum_id}/contacts",
+            {"name": f"Namn {pnr}", "email": "", "represents": "FK", "user_id": "0"},
+        ),
+        (f"/meetings/{m1}/edit", {"day": when, "time": "10:00", "place": f"Hos {pnr}"}),
+    ]
+    for url, data in cases:
+        resp = post(client, url, data, form_url=f"/meetings/{m1}")
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 400, url
+        assert f"ett personnummer: ”{pnr}”" in html, url
+    assert [i.decision for i in items(session, m1, "nytt")] == [""]
