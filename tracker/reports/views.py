@@ -136,7 +136,9 @@ def save_draft(year: int) -> Any:
                 s,
                 draft=draft,
                 markdown=form.markdown.data or "",
-                expected_version=int(form.version.data or 0),
+                expected_version=int(form.version.data)
+                if (form.version.data or "").isdigit()
+                else -1,
                 actor_id=current_user.id,
                 confirmed=bool(form.confirm_anonymous.data),
             )
