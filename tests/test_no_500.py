@@ -6,15 +6,48 @@ import pytest
 
 from tests.conftest import csrf_token
 
-GARBAGE = {"q": "'\"<x>", "page": "-3", "authority": "abc", "theme": "1e9", "from": "31/02",
-           "to": "igår", "sort": "💥", "status": "nope", "actor": "x", "year": "x",
-           "org": "abc", "format": "exe", "fault": "SF-0000-000", "dir": "sideways"}
-FORM = {"title": "x" * 500, "name": "", "email": "inte", "observed_on": "2023-02-30",
-        "version": "abc", "forum_id": "x", "primary_authority_id": "x", "new_authority_id": "x",
-        "mode": "other", "to": "nope", "other_ref": "", "day": "x", "time": "25:99",
-        "role": "kung", "m-role": "kung", "section_id": "x", "parent_id": "x",
-        "position": "-1", "markdown": "", "org_id": "x", "lang": "xx", "weekly": "2",
-        "recurrence_threshold": "x", "age_bands": ""}
+GARBAGE = {
+    "q": "'\"<x>",
+    "page": "-3",
+    "authority": "abc",
+    "theme": "1e9",
+    "from": "31/02",
+    "to": "igår",
+    "sort": "💥",
+    "status": "nope",
+    "actor": "x",
+    "year": "x",
+    "org": "abc",
+    "format": "exe",
+    "fault": "SF-0000-000",
+    "dir": "sideways",
+}
+FORM = {
+    "title": "x" * 500,
+    "name": "",
+    "email": "inte",
+    "observed_on": "2023-02-30",
+    "version": "abc",
+    "forum_id": "x",
+    "primary_authority_id": "x",
+    "new_authority_id": "x",
+    "mode": "other",
+    "to": "nope",
+    "other_ref": "",
+    "day": "x",
+    "time": "25:99",
+    "role": "kung",
+    "m-role": "kung",
+    "section_id": "x",
+    "parent_id": "x",
+    "position": "-1",
+    "markdown": "",
+    "org_id": "x",
+    "lang": "xx",
+    "weekly": "2",
+    "recurrence_threshold": "x",
+    "age_bands": "",
+}
 
 
 def _urls(app, ids: dict[str, str]) -> list[tuple[str, set[str]]]:

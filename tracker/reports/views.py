@@ -22,7 +22,7 @@ from ..text import render_markdown
 from ..timeutil import utcnow
 from . import build, services
 from .docx_export import markdown_to_docx
-from .models import ReportDraftVersion
+from .models import ReportDraft, ReportDraftVersion
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 authors_only = role_required(*WORKERS)
@@ -43,6 +43,14 @@ def _year(year: int) -> int:
 def _generated(orgs: list[Organisation], year: int) -> tuple[build.Report, str]:
     report = build.build(db.session(), orgs, year)
     return report, build.to_markdown(report)
+
+
+def _draft_or_404(year: int) -> tuple[Organisation, ReportDraft]:
+    org = current_org()
+    draft = services.get_draft(db.session(), org.id or 0, _year(year))
+    if draft is None:
+        abort(404)
+    return org, draft
 
 
 def _quarters(report: build.Report) -> list[int]:
@@ -123,11 +131,8 @@ def create_draft(year: int) -> Any:
 @bp.route("/<int:year>/draft/save", methods=["POST"])
 @authors_only
 def save_draft(year: int) -> Any:
-    org = current_org()
+    org, draft = _draft_or_404(year)
     s = db.session()
-    draft = services.get_draft(s, org.id or 0, _year(year))
-    if draft is None:
-        abort(404)
     form = DraftForm()
     status = 400
     if form.validate_on_submit():
@@ -181,11 +186,8 @@ def save_draft(year: int) -> Any:
 @bp.route("/<int:year>/draft/adopt", methods=["POST"])
 @authors_only
 def adopt(year: int) -> Any:
-    org = current_org()
+    org, draft = _draft_or_404(year)
     s = db.session()
-    draft = services.get_draft(s, org.id or 0, _year(year))
-    if draft is None:
-        abort(404)
     _report, generated = _generated([org], year)
     try:
         services.adopt_generated(s, draft=draft, generated=generated, actor_id=current_user.id)
@@ -199,11 +201,8 @@ def adopt(year: int) -> Any:
 @bp.route("/<int:year>/final", methods=["POST"])
 @authors_only
 def finalise(year: int) -> Any:
-    org = current_org()
+    org, draft = _draft_or_404(year)
     s = db.session()
-    draft = services.get_draft(s, org.id or 0, _year(year))
-    if draft is None:
-        abort(404)
     services.finalise(s, draft=draft, actor_id=current_user.id)
     s.commit()
     flash(_("Avsnittet är markerat som slutligt och låst."), "success")
