@@ -12,7 +12,7 @@ from flask import current_app, render_template
 from ..meetings import export
 from ..meetings.forms import outcome_labels
 from ..meetings.models import Contact, Forum, Meeting
-from ..meetings.queries import meeting_page
+from ..meetings.queries import MeetingPage, meeting_page
 from ..orgs.models import Organisation
 from ..timeutil import STOCKHOLM, local
 from . import outbox
@@ -32,10 +32,16 @@ def _render(name: str, **data: Any) -> tuple[str, str]:
 
 
 def meeting_message(
-    session: Any, org: Organisation, meeting: Meeting, contact: Contact, kind: str
+    session: Any,
+    org: Organisation,
+    meeting: Meeting,
+    contact: Contact,
+    kind: str,
+    page: MeetingPage | None = None,
 ) -> dict[str, Any]:
-    """kind: agenda | update | cancel | minutes."""
-    page = meeting_page(session, org, meeting)
+    """kind: agenda | update | cancel | minutes. Pass `page` to reuse one meeting's data
+    for all its contacts."""
+    page = page or meeting_page(session, org, meeting)
     base = str(current_app.config["BASE_URL"]).rstrip("/")
     data = {
         "p": page,

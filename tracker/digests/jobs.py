@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, select
 
 from .. import db
 from ..meetings.models import Contact, Forum, Meeting
+from ..meetings.queries import meeting_page
 from ..orgs.models import Organisation
 from ..timeutil import utcnow
 from . import compose, outbox, weekly
@@ -24,18 +25,28 @@ def queue_meeting_mail(
     contacts: list[Contact],
     kind: str,
 ) -> int:
-    queued = 0
     key_tail = {"agenda": "", "update": f":seq{meeting.sequence}", "cancel": "", "minutes": ""}[
         kind
     ]
-    for contact in contacts:
-        if not contact.email:
-            continue
-        fields = compose.meeting_message(session, org, meeting, contact, kind)
+    keys = {c.id: f"{kind}:{meeting.id}:{c.id}{key_tail}" for c in contacts if c.email}
+    # Most passes find every message already queued: look that up in one statement and
+    # build the meeting's data (a dozen statements) only when someone is still due, once.
+    existing = set(
+        session.exec(
+            select(OutboxMessage.dedup_key).where(col(OutboxMessage.dedup_key).in_(keys.values()))
+        ).all()
+    )
+    due = [c for c in contacts if c.id in keys and keys[c.id] not in existing]
+    if not due:
+        return 0
+    page = meeting_page(session, org, meeting)
+    queued = 0
+    for contact in due:
+        fields = compose.meeting_message(session, org, meeting, contact, kind, page)
         if (
             outbox.queue(
                 session,
-                dedup_key=f"{kind}:{meeting.id}:{contact.id}{key_tail}",
+                dedup_key=keys[contact.id],
                 kind=kind,
                 org_id=org.id,
                 meeting_id=meeting.id,
