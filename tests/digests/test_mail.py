@@ -171,9 +171,14 @@ def test_4xx_retries_and_5xx_fails_at_once_then_admin_resends(mail_app, make, sm
     assert "550" in page and "No such user" in page
     with Session(mail_app.extensions["db_engine"]) as s:
         msg_id = s.exec(select(OutboxMessage.id)).first()
-    assert (
-        post(client, f"/admin/outbox/{msg_id}/resend", form_url="/admin/outbox").status_code == 302
+    resp = post(
+        client,
+        f"/admin/outbox/{msg_id}/resend",
+        {"next": "/admin/outbox?status=failed"},
+        form_url="/admin/outbox",
     )
+    assert resp.status_code == 302
+    assert resp.headers["Location"] == "/admin/outbox?status=failed"
     smtp.handler.refuse = None
     assert jobs.run_once(mail_app) == (0, 1)
 

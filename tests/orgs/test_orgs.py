@@ -290,3 +290,21 @@ def test_catalogue_and_settings_fields_refuse_identifiers(client, login, session
 def test_cli_refuses_identifiers(runner):
     result = runner.invoke(args=["org", "create", "--slug", "x", "--name", "PO 811228-9874"])
     assert result.exit_code != 0 and "personnummer" in result.output
+
+
+def test_an_authority_in_use_cannot_be_deleted(client, login, make, session):
+    login("admin")
+    fault = make.fault(authority="Försäkringskassan")
+    used = fault.primary_authority_id
+    resp = post(client, f"/admin/authorities/{used}/delete", form_url="/admin/authorities")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400 and "används av 1 systemfel" in html
+    assert 'value="Försäkringskassan"' in html
+    assert session.get(Authority, used) is not None
+    unused = session.exec(select(Authority.id).where(Authority.name == "Bank")).one()
+    resp = post(client, f"/admin/authorities/{unused}/delete", form_url="/admin/authorities")
+    assert resp.status_code == 302
+    session.expire_all()
+    assert session.get(Authority, unused) is None
+    entry = session.exec(select(AuditEntry).where(AuditEntry.action == "authority.deleted")).one()
+    assert entry.object_id == unused

@@ -12,12 +12,10 @@ from .. import db
 from ..guard import guard_form
 from ..orgs.context import current_org
 from . import bp, queries, services
-from .common import WORKERS, authority_choices
+from .common import authority_choices
 from .forms import QuickLogForm
 from .models import Fault
 from .views import workers_only
-
-__all__ = ["WORKERS"]
 
 
 def _form() -> QuickLogForm:

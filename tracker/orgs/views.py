@@ -205,23 +205,52 @@ def authority(authority_id: int | None) -> Any:
     return render_template("orgs/authority.html", form=form, obj=obj)
 
 
-@bp.route("/authorities/<int:authority_id>/delete", methods=["POST"])
-@admin_required
-def authority_delete(authority_id: int) -> Any:
+def _delete(obj: Any, object_type: str, done: str, endpoint: str) -> Any:
+    """Delete one org-owned catalogue row, audited; the caller loaded it through the scope."""
     s = db.session()
-    obj = get_scoped_or_404(Authority, authority_id)
     s.delete(obj)
     audit_log(
         s,
-        "authority.deleted",
+        f"{object_type}.deleted",
         actor_id=current_user.id,
         org_id=obj.org_id,
-        object_type="authority",
+        object_type=object_type,
         object_id=obj.id,
     )
     s.commit()
-    flash(_("Myndigheten är borttagen."), "success")
-    return redirect(url_for("admin.authorities"))
+    flash(done, "success")
+    return redirect(url_for(endpoint))
+
+
+@bp.route("/authorities/<int:authority_id>/delete", methods=["POST"])
+@admin_required
+def authority_delete(authority_id: int) -> Any:
+    from ..faults.models import Fault, FaultAuthority
+
+    s = db.session()
+    obj = get_scoped_or_404(Authority, authority_id)
+    used = (
+        s.exec(
+            select(func.count()).select_from(Fault).where(Fault.primary_authority_id == obj.id)
+        ).one()
+        + s.exec(
+            select(func.count())
+            .select_from(FaultAuthority)
+            .where(FaultAuthority.authority_id == obj.id)
+        ).one()
+    )
+    if used:
+        # Faults point at it: deleting would orphan them. Renaming it is the way instead.
+        form = AuthorityForm(formdata=None, obj=obj, sections=_section_choices())
+        form.form_errors.append(
+            _(
+                "Myndigheten används av %(n)d systemfel och kan inte tas bort. Byt namn på den "
+                "i stället, eller flytta systemfelen till en annan myndighet först.",
+                n=used,
+            )
+        )
+        return render_template("orgs/authority.html", form=form, obj=obj), 400
+    return _delete(obj, "authority", _("Myndigheten är borttagen."), "admin.authorities")
 
 
 @bp.route("/sections")
@@ -287,20 +316,8 @@ def section(section_id: int | None) -> Any:
 @bp.route("/sections/<int:section_id>/delete", methods=["POST"])
 @admin_required
 def section_delete(section_id: int) -> Any:
-    s = db.session()
     obj = get_scoped_or_404(ReportSection, section_id)
-    s.delete(obj)
-    audit_log(
-        s,
-        "report_section.deleted",
-        actor_id=current_user.id,
-        org_id=obj.org_id,
-        object_type="report_section",
-        object_id=obj.id,
-    )
-    s.commit()
-    flash(_("Rubriken är borttagen."), "success")
-    return redirect(url_for("admin.sections"))
+    return _delete(obj, "report_section", _("Rubriken är borttagen."), "admin.sections")
 
 
 @bp.route("/themes", methods=["GET", "POST"])
@@ -341,20 +358,8 @@ def themes() -> Any:
 def theme_delete(theme_id: int) -> Any:
     from ..faults.models import Theme
 
-    s = db.session()
     theme = get_scoped_or_404(Theme, theme_id)
-    s.delete(theme)
-    audit_log(
-        s,
-        "theme.deleted",
-        actor_id=current_user.id,
-        org_id=theme.org_id,
-        object_type="theme",
-        object_id=theme.id,
-    )
-    s.commit()
-    flash(_("Temat är borttaget."), "success")
-    return redirect(url_for("admin.themes"))
+    return _delete(theme, "theme", _("Temat är borttaget."), "admin.themes")
 
 
 @bp.route("/outbox")
@@ -406,11 +411,7 @@ def outbox_resend(msg_id: int) -> Any:
     )
     s.commit()
     flash(_("Meddelandet skickas igen vid nästa utskick."), "success")
-    return redirect(
-        request.referrer
-        if request.referrer and safe_next(request.referrer.split(request.host, 1)[-1])
-        else url_for("admin.outbox")
-    )
+    return redirect(safe_next(request.form.get("next")) or url_for("admin.outbox"))
 
 
 # ---- settings ----------------------------------------------------------------------------
