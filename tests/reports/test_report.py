@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, date, datetime
 
 import docx
@@ -16,6 +17,9 @@ from tracker.meetings.models import AgendaItem, Meeting
 from tracker.orgs.defaults import REPORT_SECTIONS
 from tracker.orgs.models import Authority, Organisation
 from tracker.reports.build import build, to_markdown
+from tracker.reports.docx_export import markdown_to_docx
+
+from ..test_suppression import solutions
 
 YEAR = date.today().year - 1  # a whole past year: every date in it is valid
 
@@ -275,3 +279,110 @@ def test_cli_report_writes_final_or_generated(app, make, runner, tmp_path):
     )
     assert result.exit_code == 0
     assert docx.Document(str(tmp_path / "r.docx")).paragraphs[0].style.name == "Heading 1"
+
+
+# ---- small counts ------------------------------------------------------------------------
+
+
+def fault_on(app, org: Organisation, title: str, authority: str, days: list[date]) -> Fault:
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as s:
+        auth = s.exec(
+            select(Authority).where(Authority.org_id == org.id, Authority.name == authority)
+        ).one()
+        f = faults.create_fault(
+            s,
+            org_id=org.id,
+            actor_id=None,
+            title=title,
+            primary_authority_id=auth.id,
+            created_on=date(YEAR, 1, 2),
+        )
+        for day in days:
+            faults.log_occurrence(s, fault=f, actor_id=None, observed_on=day, narrative="")
+        s.commit()
+        return f
+
+
+_FAULT_LINE = re.compile(
+    r"^- \*\*.+?\*\*(?: \(PO [^)]+\))? \((?P<ref>SF-\d+-\d+), (?P<auth>[^)]+)\)\..*"
+    r"\((?:(?P<n>\d+|färre än \d+) förekomster under året"
+    r"|(?P<dold>antalet förekomster under året är dolt))"
+)
+
+
+def hidden_cells_with_one_possible_value(md: str, limit: int) -> list[tuple]:
+    """Read the report as a reader would: the appendix rows (total = sum of quarters) and
+    the per-fault counts (total = sum of the row's faults), with "färre än N" = 1..N-1 and
+    "dold" = any count; enumerate every table that fits and return the hidden cells that
+    have only one possible value."""
+    summary, appendix = md.split("## Bilaga: statistik")
+    labels: dict[tuple, str] = {}
+    faults_of: dict[tuple, list[tuple]] = {}
+    heading = ""
+    for i, line in enumerate(summary.splitlines()):
+        if line.startswith(("### ", "#### ")):
+            heading = line.split(" ", 1)[1]
+        m = _FAULT_LINE.match(line)
+        if m:
+            key = ("fault", i)  # a combined report repeats refs across organisations
+            labels[key] = "dold" if m["dold"] else m["n"]
+            faults_of.setdefault((heading, m["auth"]), []).append(key)
+    lines: list = []
+    for row in appendix.splitlines()[4:]:
+        if not row.startswith("| "):
+            break
+        section, auth, _n, *counts = [c.strip() for c in row.strip("|").split("|")]
+        keys = [(section, auth, col) for col in ("total", "K1", "K2", "K3", "K4")]
+        labels.update(zip(keys, counts, strict=True))
+        lines.append((keys[0], keys[1:]))
+        lines.append((keys[0], faults_of.pop((section, auth))))
+    assert not faults_of, "every fault belongs to a row of the appendix"
+    cap = max(int(v) for v in labels.values() if v.isdigit()) + limit + 2
+    domains = {
+        k: [int(v)] if v.isdigit() else range(1, limit) if v.startswith("färre") else range(cap)
+        for k, v in sorted(labels.items(), key=lambda kv: kv[0][-1] == "total")
+    }
+    seen: dict[tuple, set[int]] = {k: set() for k, v in labels.items() if not v.isdigit()}
+    for table in solutions(domains, lines):
+        for k in seen:
+            seen[k].add(table[k])
+    assert seen, "the example has hidden cells"
+    return [k for k, values in seen.items() if len(values) < 2]
+
+
+def test_no_small_count_can_be_computed_from_the_report(app, make):
+    org = make.org()
+    # Arbetsförmedlingen: 5 = "färre än 3" + 0 + 0 + 3, and per fault 5 = "färre än 3" + 3
+    few = fault_on(app, org, "Få fel hos AF", "Arbetsförmedlingen", [date(YEAR, 1, 10)] * 2)
+    more = fault_on(app, org, "Fler fel hos AF", "Arbetsförmedlingen", [date(YEAR, 10, 3)] * 3)
+    # four times "färre än 3" next to a shown 4 can only be 1 + 1 + 1 + 1
+    fault_on(app, org, "Jämnt spritt", "Psykiatri", [date(YEAR, m, 5) for m in (2, 5, 8, 11)])
+    fault_on(app, org, "Många", "Försäkringskassan", [date(YEAR, 3, d) for d in range(1, 10)])
+    md = markdown_for(app, [org])
+    assert "| ARBETSFÖRMEDLINGEN | Arbetsförmedlingen | 2 | 5 | färre än 3 | 0 | 0 | dold |" in md
+    assert "| Försäkringskassan | 1 | 9 | 9 | 0 | 0 | 0 |" in md  # nothing small: all shown
+    line_of = {f.ref: next(x for x in md.splitlines() if f"({f.ref}," in x) for f in (few, more)}
+    assert "färre än 3 förekomster under året" in line_of[few.ref]
+    assert "dolt för att skydda små tal" in line_of[more.ref] and "3 förek" not in line_of[more.ref]
+    assert "K1–K4 = kvartal 1–4 (jan–mar, apr–jun, jul–sep, okt–dec)" in md
+    assert "”dold” = dolt för att skydda små tal" in md
+    assert hidden_cells_with_one_possible_value(md, 3) == []
+    # the Word export is built from the same Markdown
+    document = docx.Document(io.BytesIO(markdown_to_docx(md)))
+    cells = [c.text for row in document.tables[0].rows for c in row.cells]
+    assert "dold" in cells and "färre än 3" in cells
+    assert any(p.text.startswith("K1–K4 = kvartal") for p in document.paragraphs)
+
+
+def test_the_combined_report_hides_with_the_highest_limit(app, make):
+    a, b = make.org("soderort", "PO Söderort"), make.org("nacka", "PO Nacka")
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as s:
+        b = s.get(Organisation, b.id)
+        b.small_count_limit = 4
+        s.commit()
+    fault_on(app, a, "Fel i Söderort", "Arbetsförmedlingen", [date(YEAR, 1, 10)] * 3)
+    fault_on(app, b, "Fel i Nacka", "Arbetsförmedlingen", [date(YEAR, 10, 3)] * 4)
+    md = markdown_for(app, [a, b])
+    assert "färre än 4" in md and "färre än 3" not in md
+    assert "| Arbetsförmedlingen | 2 | 7 | färre än 4 | 0 | 0 | dold |" in md
+    assert hidden_cells_with_one_possible_value(md, 4) == []
