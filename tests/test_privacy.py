@@ -213,9 +213,9 @@ def test_valid_samordningsnummer_is_blocking(
 
 
 @PROPERTY
-@given(birth_dates, serials, forms, st.integers(1, 9), swedish_text, swedish_text,
-       st.sampled_from([0, 60]))  # fmt: skip
-def test_wrong_check_digit_is_not_an_identity_number(
+@given(birth_dates, serials, st.sampled_from(["10", "12"]), st.integers(1, 9), swedish_text,
+       swedish_text, st.sampled_from([0, 60]))  # fmt: skip
+def test_bare_digits_with_wrong_check_digit_are_not_an_identity_number(
     born: date, serial: int, form: str, wrong: int, prefix: str, suffix: str, offset: int
 ) -> None:
     number = render_pnr(born, serial, form, day_offset=offset, wrong=wrong)
