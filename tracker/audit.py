@@ -24,6 +24,7 @@ class AuditEntry(SQLModel, table=True):
     object_type: str | None = Field(default=None, max_length=40)
     object_id: int | None = Field(default=None)
     ip: str | None = Field(default=None, max_length=45)
+    count: int | None = Field(default=None)  # how many, for bulk actions such as gallring
 
 
 def audit_log(
@@ -34,6 +35,7 @@ def audit_log(
     org_id: int | None,
     object_type: str | None = None,
     object_id: int | None = None,
+    count: int | None = None,
 ) -> AuditEntry:
     """Add an entry to the session; it commits with the change it records.
 
@@ -49,6 +51,7 @@ def audit_log(
         action=action,
         object_type=object_type,
         object_id=object_id,
+        count=count,
         ip=ip,
     )
     session.add(entry)

@@ -8,10 +8,20 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlmodel import select
 
 from . import create_app, db, migrate
+from .cli_privacy import privacy_group
+from .privacy.backstop import IdentifierRefused
 
 
 def main() -> None:
-    FlaskGroup(create_app=create_app, help="Systemfel tracker.").main(prog_name="tracker")
+    try:
+        FlaskGroup(create_app=create_app, help="Systemfel tracker.").main(prog_name="tracker")
+    except IdentifierRefused as exc:  # the flush guard: a command wrote an identifier
+        click.echo(
+            f"Fel: texten i {exc.table}.{exc.column} innehåller {', '.join(exc.kinds)} "
+            "och sparades inte – inga uppgifter som kan identifiera en person får sparas.",
+            err=True,
+        )
+        raise SystemExit(2) from None
 
 
 def init_app(app: Flask) -> None:
@@ -24,6 +34,7 @@ def init_app(app: Flask) -> None:
         digests_group,
         scheduler_command,
         report_command,
+        privacy_group,
     ):
         app.cli.add_command(command)
 

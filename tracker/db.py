@@ -19,6 +19,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
+from .privacy import backstop as _backstop  # noqa: F401 – registers the flush guard
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 

@@ -31,7 +31,7 @@ class GuardResult:
         return not self.errors
 
 
-def _kind_label(kind: str) -> str:
+def kind_label(kind: str) -> str:
     return {
         "personnummer": _("ett personnummer"),
         "samordningsnummer": _("ett samordningsnummer"),
@@ -47,10 +47,10 @@ def describe(f: Finding) -> str:
         return _(
             "Texten innehåller %(what)s: ”%(span)s”. Ta bort det – inga uppgifter som "
             "kan identifiera en person får sparas.",
-            what=_kind_label(f.kind),
+            what=kind_label(f.kind),
             span=f.text,
         )
-    return _("Texten kan innehålla %(what)s: ”%(span)s”.", what=_kind_label(f.kind), span=f.text)
+    return _("Texten kan innehålla %(what)s: ”%(span)s”.", what=kind_label(f.kind), span=f.text)
 
 
 def check_free_text(fields: Mapping[str, str | None], *, confirmed: bool = False) -> GuardResult:

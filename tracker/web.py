@@ -20,6 +20,7 @@ from .errors import ERROR_TEXT, render_error
 from .extensions import babel, csrf, login_manager
 from .orgs.context import load_context
 from .orgs.forms import role_choices
+from .privacy.backstop import IdentifierRefused
 from .text import render_markdown
 from .timeutil import local, utcnow
 
@@ -87,6 +88,21 @@ def handle_csrf_error(exc: CSRFError) -> Any:
     )
 
 
+def handle_identifier_refused(exc: IdentifierRefused) -> Any:
+    # The flush guard caught what a form did not: nothing was saved, say so in words.
+    from .guard import kind_label
+
+    what = ", ".join(kind_label(k) for k in exc.kinds)
+    return render_error(
+        400,
+        _(
+            "Texten innehåller %(what)s och sparades inte – inga uppgifter som kan "
+            "identifiera en person får sparas. Gå tillbaka, ta bort uppgiften och försök igen.",
+            what=what,
+        ),
+    )
+
+
 def handle_server_error(_exc: Exception) -> Any:
     try:
         return render_error(500)
@@ -117,6 +133,7 @@ def init_app(app: Flask) -> None:
     app.after_request(security_headers)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(IdentifierRefused, handle_identifier_refused)
     app.register_error_handler(500, handle_server_error)
     app.jinja_env.filters["stockholm"] = stockholm
     app.jinja_env.globals["languages"] = app.config["LANGUAGES"]
@@ -129,6 +146,7 @@ def init_app(app: Flask) -> None:
     from .main import bp as main_bp
     from .meetings import bp as meetings_bp
     from .orgs.views import bp as admin_bp
+    from .privacy_admin import bp as privacy_bp
     from .reports.views import bp as reports_bp
 
     app.register_blueprint(main_bp)
@@ -137,4 +155,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(faults_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(privacy_bp)
     app.jinja_env.filters["markdown"] = render_markdown

@@ -3,7 +3,7 @@ from datetime import datetime
 
 from sqlmodel import Field, SQLModel
 
-from ..models_base import utc_field
+from ..models_base import free_text_field, utc_field
 
 
 def new_session_token() -> str:
@@ -13,7 +13,7 @@ def new_session_token() -> str:
 class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)
-    name: str = Field(max_length=120)
+    name: str = free_text_field(max_length=120)
     password_hash: str = Field(max_length=255)
     active: bool = Field(default=True)
     # Flask-Login identifies the session by this token, so rotating it ends every

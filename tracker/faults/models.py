@@ -1,9 +1,9 @@
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, Text, UniqueConstraint
+from sqlalchemy import Column, Date, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ..models_base import utc_field
+from ..models_base import free_text_column, free_text_field, utc_field
 
 LEVELS = ("handlaggare", "lokal", "central")
 STATUSES = ("ny", "bekraftad", "eskalerad", "atgardad", "avskriven")
@@ -28,7 +28,7 @@ class Theme(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
-    name: str = Field(max_length=60)
+    name: str = free_text_field(max_length=60)
 
 
 class Fault(SQLModel, table=True):
@@ -39,12 +39,12 @@ class Fault(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     ref: str = Field(max_length=20)
-    title: str = Field(max_length=200)
-    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    title: str = free_text_field(max_length=200)
+    description: str = free_text_column()
     primary_authority_id: int = Field(foreign_key="authority.id", index=True)
     level: str | None = Field(default=None, max_length=20)
     status: str = Field(default="ny", max_length=20, index=True)
-    report_summary: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    report_summary: str = free_text_column()
     duplicate_of_id: int | None = Field(default=None, foreign_key="fault.id", index=True)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = utc_field(index=True)
@@ -90,7 +90,7 @@ class FaultEvent(SQLModel, table=True):
     from_status: str | None = Field(default=None, max_length=20)
     to_status: str | None = Field(default=None, max_length=20)
     other_fault_id: int | None = Field(default=None, foreign_key="fault.id")
-    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    comment: str = free_text_column()
 
 
 class Occurrence(SQLModel, table=True):
@@ -100,7 +100,7 @@ class Occurrence(SQLModel, table=True):
     org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     fault_id: int = Field(foreign_key="fault.id", index=True)
     observed_on: date = Field(sa_column=Column(Date, nullable=False, index=True))
-    narrative: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    narrative: str = free_text_column()
     gender: str | None = Field(default=None, max_length=20)
     age_band: str | None = Field(default=None, max_length=20)
     consequences: str = Field(default="", max_length=200)  # comma-separated codes

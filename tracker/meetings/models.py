@@ -1,10 +1,10 @@
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, Text, UniqueConstraint
+from sqlalchemy import Column, Date, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ..db import UTCDateTime
-from ..models_base import utc_field
+from ..models_base import free_text_column, free_text_field, utc_field
 
 FORUM_KINDS = ("ledningsgrupp", "samordningsforbund", "huvudman", "natverk", "annat")
 ESCALATION_STATUSES = ("foreslagen", "koad", "pa_dagordning", "uppfoljning", "avslutad")
@@ -20,7 +20,7 @@ class Forum(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
-    name: str = Field(max_length=200)
+    name: str = free_text_field(max_length=200)
     kind: str = Field(default="ledningsgrupp", max_length=30)
     lead_days: int = Field(default=7)
     cadence_per_year: int = Field(default=4)
@@ -31,9 +31,9 @@ class Contact(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     forum_id: int = Field(foreign_key="forum.id", index=True, ondelete="CASCADE")
-    name: str = Field(max_length=120)
+    name: str = free_text_field(max_length=120)
     email: str = Field(default="", max_length=254)
-    represents: str = Field(default="", max_length=200)
+    represents: str = free_text_field(default="", max_length=200)
     user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
 
 
@@ -44,7 +44,7 @@ class Escalation(SQLModel, table=True):
     org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     fault_id: int = Field(foreign_key="fault.id", index=True)
     forum_id: int = Field(foreign_key="forum.id", index=True)
-    ask: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    ask: str = free_text_column()
     status: str = Field(default="koad", max_length=20, index=True)
     outcome: str | None = Field(default=None, max_length=20)
     forwarded_from_id: int | None = Field(default=None, foreign_key="escalation.id")
@@ -59,7 +59,7 @@ class Meeting(SQLModel, table=True):
     org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     forum_id: int = Field(foreign_key="forum.id", index=True)
     starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
-    place: str = Field(default="", max_length=300)
+    place: str = free_text_field(default="", max_length=300)
     status: str = Field(default="planerat", max_length=20)
     # RFC 5545 SEQUENCE: raised whenever the time or place changes or it is cancelled.
     sequence: int = Field(default=0)
@@ -78,15 +78,15 @@ class AgendaItem(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
     section: str = Field(max_length=20)
     escalation_id: int | None = Field(default=None, foreign_key="escalation.id", index=True)
-    title: str = Field(default="", max_length=300)
+    title: str = free_text_field(default="", max_length=300)
     position: int = Field(default=0)
     # minutes
-    discussion: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    decision: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    responsible: str = Field(default="", max_length=200)
+    discussion: str = free_text_column()
+    decision: str = free_text_column()
+    responsible: str = free_text_field(default="", max_length=200)
     responsible_contact_id: int | None = Field(default=None, foreign_key="contact.id")
     outcome: str | None = Field(default=None, max_length=20)
     forward_forum_id: int | None = Field(default=None, foreign_key="forum.id")
     due_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
-    response: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    response: str = free_text_column()
     response_by_id: int | None = Field(default=None, foreign_key="user.id")

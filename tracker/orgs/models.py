@@ -3,7 +3,7 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ..models_base import utc_field
+from ..models_base import free_text_field, utc_field
 
 ROLES = ("ombud", "samordnare", "ledamot", "admin")
 HUVUDMAN = ("kommun", "region", "stat", "ovriga")
@@ -14,13 +14,15 @@ class Organisation(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     slug: str = Field(max_length=40, unique=True, index=True)
-    name: str = Field(max_length=200)
-    kommuner: str = Field(default="", max_length=500)
+    name: str = free_text_field(max_length=200)
+    kommuner: str = free_text_field(default="", max_length=500)
     recurrence_threshold: int = Field(default=3)
     recurrence_months: int = Field(default=12)
     age_bands: str = Field(default="18–29,30–49,50–64,65+", max_length=200)
     digest_lead_days: int = Field(default=7)
     small_count_limit: int = Field(default=3)
+    # Narratives are deleted this many months after their fault is closed; None keeps them.
+    narrative_retention_months: int | None = Field(default=36)
     created_at: datetime = utc_field()
 
     @property
@@ -45,7 +47,7 @@ class ReportSection(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
-    heading: str = Field(max_length=200)
+    heading: str = free_text_field(max_length=200)
     parent_id: int | None = Field(
         default=None, foreign_key="report_section.id", ondelete="SET NULL"
     )
@@ -58,7 +60,7 @@ class Authority(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     huvudman: str = Field(max_length=20)
-    name: str = Field(max_length=200)
+    name: str = free_text_field(max_length=200)
     section_id: int | None = Field(
         default=None, foreign_key="report_section.id", ondelete="SET NULL"
     )

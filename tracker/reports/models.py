@@ -3,7 +3,7 @@ from datetime import datetime
 from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ..models_base import utc_field
+from ..models_base import FREE_TEXT, utc_field
 
 
 class ReportDraft(SQLModel, table=True):
@@ -15,9 +15,9 @@ class ReportDraft(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     year: int
-    markdown: str = Field(sa_column=Column(Text, nullable=False))
+    markdown: str = Field(sa_column=Column(Text, nullable=False, info=FREE_TEXT))
     # The generated text the draft was seeded from: regeneration is diffed against it.
-    generated: str = Field(sa_column=Column(Text, nullable=False))
+    generated: str = Field(sa_column=Column(Text, nullable=False, info=FREE_TEXT))
     status: str = Field(default="utkast", max_length=10)  # utkast | slutlig
     version: int = Field(default=1)
     updated_by_id: int | None = Field(default=None, foreign_key="user.id")
@@ -33,6 +33,6 @@ class ReportDraftVersion(SQLModel, table=True):
     org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     draft_id: int = Field(foreign_key="report_draft.id", index=True, ondelete="CASCADE")
     version: int
-    markdown: str = Field(sa_column=Column(Text, nullable=False))
+    markdown: str = Field(sa_column=Column(Text, nullable=False, info=FREE_TEXT))
     saved_by_id: int | None = Field(default=None, foreign_key="user.id")
     saved_at: datetime = utc_field()
