@@ -64,6 +64,20 @@ def tick(app: Flask) -> None:
         log.exception("digest run failed")
 
 
+def gallring(app: Flask) -> None:
+    """The daily retention pass: narratives of faults closed long enough ago."""
+    from . import db
+    from .faults.retention import purge
+
+    try:
+        with app.app_context(), db.transaction() as s:
+            done = purge(s)
+        for r in done:
+            log.info("gallring: %d narratives in %s", r.occurrences, r.org.slug)
+    except Exception:  # retried by the next daily run
+        log.exception("gallring failed")
+
+
 def _scheduler(cls: Any, app: Flask) -> Any:
     sched = cls(timezone="Europe/Stockholm")
     interval = int(app.config.get("SCHEDULER_INTERVAL_SECONDS", 60))
@@ -73,6 +87,18 @@ def _scheduler(cls: Any, app: Flask) -> Any:
         seconds=interval,
         args=[app],
         id="digests",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=_now(),
+    )
+    # Daily at night, and once at start so a scheduler that was down catches up.
+    sched.add_job(
+        gallring,
+        "cron",
+        hour=3,
+        minute=20,
+        args=[app],
+        id="gallring",
         max_instances=1,
         coalesce=True,
         next_run_time=_now(),

@@ -45,6 +45,13 @@ PAGES = [
     ("admin-settings", "/admin/settings", "admin", 200, "Inställningar för verksamheten"),
     ("admin-audit", "/admin/audit", "admin", 200, "Händelselogg"),
     ("admin-themes", "/admin/themes", "admin", 200, "Teman för systemfel"),
+    (
+        "admin-privacy",
+        "/admin/privacy/",
+        "admin",
+        200,
+        "Uppgifter som kan identifiera en person i lagrad text",
+    ),
     ("quick-log", "/log", "ombud", 200, "Logga förekomst"),
     ("fault-list", "/faults/", "ombud", 200, "Systemfel"),
     ("fault-new", "/faults/new", "ombud", 200, "Nytt systemfel"),
@@ -249,3 +256,28 @@ def test_language_switch_to_english(page: Page, page_factory: PageFactory) -> No
     expect(page.get_by_role("banner").get_by_role("button", name="Svenska")).to_be_visible()
     assert_axe_clean(page)
     assert load_errors(page, page_factory, status=200) == []
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_stored_text_findings_page_is_accessible(
+    page_factory: PageFactory, make: Factories, sign_in, app: Flask, viewport
+) -> None:
+    from tracker.faults.models import Fault
+
+    fault = make.fault(title="Väntetider")
+    with Session(app.extensions["db_engine"]) as s:  # text from before today's rules
+        table = Fault.__table__
+        s.connection().execute(
+            table.update().where(table.c.id == fault.id).values(description="19850312-2381")
+        )
+        s.commit()
+    page = page_factory(*viewport)
+    sign_in(page, make.user("admin").email)
+    page.goto("/admin/privacy/")
+    expect(page.get_by_role("table")).to_contain_text("ett personnummer")
+    assert "19850312-2381" not in page.content()
+    assert_axe_clean(page)
+    if viewport == MOBILE:
+        assert_no_horizontal_scroll(page)
+    page.get_by_role("button", name=re.compile("Ta bort texten")).click()
+    expect(page.get_by_text("Texten är borttagen.")).to_be_visible()

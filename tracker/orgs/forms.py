@@ -110,6 +110,15 @@ class SettingsForm(FlaskForm):
             NumberRange(min=1, max=20, message=_l("Ange ett tal mellan 1 och 20.")),
         ],
     )
+    narrative_retention_months = IntegerField(
+        _l("Gallring av iakttagelser (månader efter att felet stängts)"),
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1, max=240, message=_l("Ange ett tal mellan 1 och 240, eller lämna tomt.")
+            ),
+        ],
+    )
 
 
 class ThemeForm(FlaskForm):
