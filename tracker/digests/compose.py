@@ -1,6 +1,7 @@
 """Digest contents: one set of template data renders both the plain text and the HTML.
 Only what forum members may see: titles, asks, decisions, aggregate counts – never
-narratives – and counts below the organisation's limit shown as "färre än N"."""
+narratives, no fault that was not escalated – and counts below the organisation's limit
+shown as "färre än N" (tracker.suppression). Build `page` with `member=True`."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def meeting_message(
 ) -> dict[str, Any]:
     """kind: agenda | update | cancel | minutes. Pass `page` to reuse one meeting's data
     for all its contacts."""
-    page = page or meeting_page(session, org, meeting)
+    page = page or meeting_page(session, org, meeting, member=True)
     base = str(current_app.config["BASE_URL"]).rstrip("/")
     data = {
         "p": page,

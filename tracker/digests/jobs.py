@@ -39,7 +39,7 @@ def queue_meeting_mail(
     due = [c for c in contacts if c.id in keys and keys[c.id] not in existing]
     if not due:
         return 0
-    page = meeting_page(session, org, meeting)
+    page = meeting_page(session, org, meeting, member=True)  # contacts are forum members
     queued = 0
     for contact in due:
         fields = compose.meeting_message(session, org, meeting, contact, kind, page)

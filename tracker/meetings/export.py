@@ -19,6 +19,15 @@ SECTION_TITLES = {
 }
 
 
+def _occurrences(n: int, kind: str | None, limit: int) -> str:
+    """ "färre än N" for a small count; a count hidden so that a small one cannot be
+    computed back says so (see tracker.suppression)."""
+    if kind == "secondary":
+        return "dolt antal förekomster (för att skydda små tal)"
+    count = f"färre än {limit}" if kind == "primary" else str(n)
+    return f"{count} förekomster"
+
+
 def agenda_markdown(p: MeetingPage, *, small_limit: int) -> str:
     m = p.meeting
     when = local(m.starts_at).strftime("%Y-%m-%d kl. %H:%M")
@@ -36,11 +45,13 @@ def agenda_markdown(p: MeetingPage, *, small_limit: int) -> str:
             lines.append(
                 f"- Nya systemfel sedan {s['since'].date().isoformat()}: {s['new_faults']}"
             )
-            for name, n in s["per_authority"]:
-                count = str(n) if n >= small_limit else f"färre än {small_limit}"
-                lines.append(f"- {name}: {count} förekomster")
-            for fault, n in s["recurring"]:
-                lines.append(f"- Återkommande, inte eskalerat: {fault.ref} {fault.title} ({n})")
+            for name, n, kind in s["per_authority"]:
+                lines.append(f"- {name}: {_occurrences(n, kind, small_limit)}")
+            for fault, n, kind in s["recurring"]:  # empty in a member's agenda
+                lines.append(
+                    f"- Återkommande, inte eskalerat: {fault.ref} {fault.title} "
+                    f"({_occurrences(n, kind, small_limit)})"
+                )
             lines.append("")
             continue
         entries = p.items.get(section, [])

@@ -14,6 +14,7 @@ from ..faults.models import Fault, Occurrence
 from ..faults.queries import recurring_not_escalated
 from ..orgs.context import in_current_org, scoped, scoped_with
 from ..orgs.models import Authority, Organisation
+from ..suppression import suppress
 from .models import AgendaItem, Contact, Escalation, Forum, Meeting
 
 
@@ -82,7 +83,10 @@ class MeetingPage:
     stats: dict[str, Any]
 
 
-def meeting_page(session: Session, org: Organisation, meeting: Meeting) -> MeetingPage:
+def meeting_page(
+    session: Session, org: Organisation, meeting: Meeting, *, member: bool
+) -> MeetingPage:
+    """`member`: for a ledamot or a forum contact, who see counts only of escalated faults."""
     forum = session.exec(scoped(Forum).where(Forum.id == meeting.forum_id)).one()
     rows = session.exec(
         scoped_with(AgendaItem, Escalation, Fault)
@@ -122,15 +126,17 @@ def meeting_page(session: Session, org: Organisation, meeting: Meeting) -> Meeti
         contacts,
         all_forums,
         last,
-        statistics(session, org, forum, meeting),
+        statistics(session, org, forum, meeting, member=member),
     )
 
 
 def statistics(
-    session: Session, org: Organisation, forum: Forum, meeting: Meeting
+    session: Session, org: Organisation, forum: Forum, meeting: Meeting, *, member: bool
 ) -> dict[str, Any]:
-    """New faults and occurrences per authority since the forum's previous meeting, and
-    recurring faults not yet escalated. Counts only – never narratives."""
+    """New faults and occurrences per authority since the forum's previous meeting, and –
+    not for members – recurring faults not yet escalated. Counts only, never narratives;
+    each count comes with how it is hidden (None, "primary": "färre än N", "secondary":
+    "dold"; see tracker.suppression). No count here is shown as a sum of others."""
     assert org.id is not None
     previous = session.exec(
         select(func.max(Meeting.starts_at)).where(
@@ -162,12 +168,19 @@ def statistics(
             .order_by(func.count().desc())
         ).all()
     )
-    recurring = recurring_not_escalated(session, org)
+    recurring = [] if member else recurring_not_escalated(session, org)
+    hidden = suppress(
+        {("authority", name): n for name, n in per_authority}
+        | {("fault", f.id): n for f, n in recurring},
+        [],
+        org.small_count_limit,
+    )
     return {
         "since": since,
         "new_faults": new_faults,
-        "per_authority": per_authority,
-        "recurring": recurring,
+        "per_authority": [(name, n, hidden.kind(("authority", name))) for name, n in per_authority],
+        "recurring": [(f, n, hidden.kind(("fault", f.id))) for f, n in recurring],
+        "any_dold": bool(hidden.secondary),
     }
 
 

@@ -20,6 +20,7 @@ from ..faults.models import Fault
 from ..guard import guard_form
 from ..orgs.context import current_org, get_scoped_or_404, role_required, scoped_with
 from ..orgs.models import Membership
+from ..suppression import suppress
 from ..timeutil import local
 from . import bp, export, queries, services
 from .forms import (
@@ -322,7 +323,7 @@ def meeting_edit(meeting_id: int) -> Any:
 def _render_meeting(meeting: Meeting, status: int = 200, **forms: Any) -> Any:
     s = db.session()
     org = current_org()
-    page = queries.meeting_page(s, org, meeting)
+    page = queries.meeting_page(s, org, meeting, member=g.role == "ledamot")
     contacts = [
         (c.id or 0, c.name + (f" ({c.represents})" if c.represents else "")) for c in page.contacts
     ]
@@ -532,7 +533,7 @@ def meeting_cancel(meeting_id: int) -> Any:
 def agenda_md(meeting_id: int) -> Any:
     meeting = visible_meeting_or_404(meeting_id)
     org = current_org()
-    page = queries.meeting_page(db.session(), org, meeting)
+    page = queries.meeting_page(db.session(), org, meeting, member=g.role == "ledamot")
     text = export.agenda_markdown(page, small_limit=org.small_count_limit)
     return Response(text, mimetype="text/markdown; charset=utf-8")
 
@@ -541,7 +542,7 @@ def agenda_md(meeting_id: int) -> Any:
 @any_member
 def meeting_ics(meeting_id: int) -> Any:
     meeting = visible_meeting_or_404(meeting_id)
-    page = queries.meeting_page(db.session(), current_org(), meeting)
+    page = queries.meeting_page(db.session(), current_org(), meeting, member=g.role == "ledamot")
     return Response(
         export.meeting_ics(page),
         mimetype="text/calendar; charset=utf-8",
@@ -567,12 +568,15 @@ def member_fault(forum_id: int, ref: str) -> Any:
     thread = [
         t for t in queries.fault_thread(s, fault.id or 0) if t.escalation.forum_id == forum.id
     ]
+    count = queries.occurrence_count(s, fault.id or 0)
+    limit = current_org().small_count_limit
     return render_template(
         "meetings/member_fault.html",
         forum=forum,
         fault=fault,
-        count=queries.occurrence_count(s, fault.id or 0),
+        count=count,
+        hidden=suppress({"count": count}, [], limit).kind("count"),
         thread=thread,
-        small_limit=current_org().small_count_limit,
+        small_limit=limit,
         **_labels(),
     )
