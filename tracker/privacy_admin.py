@@ -123,9 +123,8 @@ def redact() -> Any:
     org_id = current_org().id
     # Only a text of the current organisation that still holds an identifier: the same
     # scan as the page, so another organisation's row is a 404.
-    if not any(
-        f.row_id == int(row_id) for f in scan_table(s, SQLModel.metadata, table, column, org_id)
-    ):
+    found = list(scan_table(s, SQLModel.metadata, table, column, org_id))
+    if not any(f.row_id == int(row_id) for f in found):
         abort(404)
     s.execute(table.update().where(table.c.id == int(row_id)).values({column_name: REDACTED}))
     if table_name in ("fault", "occurrence"):

@@ -66,20 +66,22 @@ def scan_table(
     query = query.where(column != "").order_by(table.c.id)
     if org_id is not None and org_expr is not None:
         query = query.where(org_expr == org_id)
-    for row in session.execute(query.execution_options(yield_per=_BATCH)):
-        text = row[1]
-        if not text or not _MAYBE.search(text):
-            continue
-        for f in blocking(find_identifiers(text)):
-            yield StoredFinding(
-                table=table.name,
-                row_id=row[0],
-                column=column.name,
-                kind=f.kind,
-                start=f.start,
-                masked=mask(f.text),
-                org_id=row[2] if org_expr is not None else None,
-            )
+    # Closed even when the caller stops early (a server-side cursor on PostgreSQL).
+    with session.execute(query.execution_options(yield_per=_BATCH)) as result:
+        for row in result:
+            text = row[1]
+            if not text or not _MAYBE.search(text):
+                continue
+            for f in blocking(find_identifiers(text)):
+                yield StoredFinding(
+                    table=table.name,
+                    row_id=row[0],
+                    column=column.name,
+                    kind=f.kind,
+                    start=f.start,
+                    masked=mask(f.text),
+                    org_id=row[2] if org_expr is not None else None,
+                )
 
 
 def scan(session: Session, metadata: MetaData, *, org_id: int | None = None) -> list[StoredFinding]:
