@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import db
 from .accounts.models import User
+from .audit_labels import action_label
 from .errors import ERROR_TEXT, render_error
 from .extensions import babel, csrf, login_manager
 from .orgs.context import load_context
@@ -138,6 +139,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["stockholm"] = stockholm
     app.jinja_env.globals["languages"] = app.config["LANGUAGES"]
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["action_label"] = action_label
     app.context_processor(lambda: {"current_year": utcnow().year})
     app.context_processor(lambda: {"role_labels": dict(role_choices())})
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import col, select
 
 from .. import db
@@ -472,11 +472,16 @@ def audit() -> Any:
         errors.append(_("Från-datum ska skrivas ÅÅÅÅ-MM-DD."))
     if request.args.get("to") and day_to is None:
         errors.append(_("Till-datum ska skrivas ÅÅÅÅ-MM-DD."))
-    q = (
-        select(AuditEntry, User)
-        .outerjoin(User, col(User.id) == AuditEntry.actor_id)
-        .where(AuditEntry.org_id == org.id)
+    members = select(Membership.user_id).where(Membership.org_id == org.id)
+    # The organisation's own entries, and the account events (logins, failed logins,
+    # lockouts) of its members, which belong to no single organisation.
+    mine = or_(
+        col(AuditEntry.org_id) == org.id,
+        col(AuditEntry.org_id).is_(None)
+        & (AuditEntry.object_type == "user")
+        & col(AuditEntry.object_id).in_(members),
     )
+    q = select(AuditEntry, User).outerjoin(User, col(User.id) == AuditEntry.actor_id).where(mine)
     if action:
         q = q.where(AuditEntry.action == action)
     if actor:
@@ -490,10 +495,7 @@ def audit() -> Any:
         q.order_by(col(AuditEntry.id).desc()).offset((page - 1) * size).limit(size + 1)
     ).all()
     actions = s.exec(
-        select(AuditEntry.action)
-        .where(AuditEntry.org_id == org.id)
-        .distinct()
-        .order_by(AuditEntry.action)
+        select(AuditEntry.action).where(mine).distinct().order_by(AuditEntry.action)
     ).all()
     actors = s.exec(
         scoped_with(Membership, User).join(User, User.id == Membership.user_id).order_by(User.name)
