@@ -5,6 +5,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from flask import request
 
 from tests.conftest import do_login, make_config, post
 from tracker import create_app
@@ -60,6 +61,26 @@ def test_security_headers_and_strict_csp(client):
     assert "unsafe-inline" not in csp and "script-src 'self'" in csp
     assert "frame-ancestors 'none'" in csp
     assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert resp.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in resp.headers["Permissions-Policy"]
+    assert "Strict-Transport-Security" not in resp.headers  # off unless configured
+
+
+def test_hsts_and_trusted_proxy_hops_are_configurable(tmp_path):
+    app = create_app(
+        make_config(f"sqlite:///{tmp_path / 'h.sqlite'}", tmp_path, HSTS_SECONDS=31536000,
+                    PROXY_FIX_HOPS=1)
+    )  # fmt: skip
+    seen: list[str | None] = []
+    app.before_request(lambda: seen.append(request.remote_addr))
+    resp = app.test_client().get(
+        "/healthz",
+        headers={"X-Forwarded-For": "203.0.113.9"},
+        environ_base={"REMOTE_ADDR": "10.0.0.2"},
+    )
+    assert resp.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert seen == ["203.0.113.9"]
+    app.extensions["db_engine"].dispose()
 
 
 def test_templates_have_no_inline_script_or_style():

@@ -43,6 +43,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
     audit.install_append_only_guard()
     web.init_app(app)
+    hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
+    if hops > 0:  # behind N trusted proxies: the client address is N hops back
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     # `make run`: the reloader's serving process (not its watcher) runs the scheduler.
     if app.config.get("EMBED_SCHEDULER") and os.environ.get("WERKZEUG_RUN_MAIN") == "true":
         from .scheduler import embed

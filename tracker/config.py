@@ -23,6 +23,13 @@ BABEL_DEFAULT_LOCALE = "sv"
 BABEL_DEFAULT_TIMEZONE = "Europe/Stockholm"
 LANGUAGES = {"sv": "Svenska", "en": "English"}
 
+# Strict-Transport-Security max-age in seconds; 0 = header off. In production behind TLS
+# set e.g. TRACKER_HSTS_SECONDS=31536000 (browsers then refuse plain HTTP for a year).
+HSTS_SECONDS = 0
+# Number of proxies in front of the app whose X-Forwarded-For/-Proto are trusted; 0 = none
+# (the client address is then the connecting one, which a client cannot forge).
+PROXY_FIX_HOPS = 0
+
 LOGIN_MAX_FAILURES = 5
 LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
 
