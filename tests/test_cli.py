@@ -28,7 +28,7 @@ def test_org_and_user_create(runner, session):
             "--name",
             "Ny",
             "--password",
-            "långt-lösenord",
+            "blå-cykel-vid-sjön-7",
             "--org",
             "ekero",
             "--role",
@@ -42,7 +42,7 @@ def test_org_and_user_create(runner, session):
     short = runner.invoke(
         args=["user", "create", "--email", "b@example.se", "--name", "B", "--password", "kort"]
     )
-    assert short.exit_code != 0 and "minst 10 tecken" in short.output
+    assert short.exit_code != 0 and "minst 12 tecken" in short.output
 
 
 def test_demo_is_idempotent_and_logins_work(app, runner, session):

@@ -85,13 +85,14 @@ user_group = AppGroup("user", help="Användare.")
 def user_create(email: str, name: str, password: str, org_slug: str | None, role: str) -> None:
     """Skapa en användare (och ett medlemskap)."""
     from .accounts import services as accounts
-    from .accounts.services import MIN_PASSWORD_LENGTH
+    from .accounts.policy import password_problem
     from .orgs import services as orgs
     from .orgs.models import Organisation
 
     _refuse_identifiers({"name": name}, staff_or_catalogue=True)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.UsageError(f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")
+    problem = password_problem(password, email=email, name=name)
+    if problem:
+        raise click.UsageError(problem)
     with db.transaction() as s:
         if accounts.find_user(s, email) is not None:
             raise click.UsageError(f"Det finns redan en användare med e-postadressen {email}.")

@@ -144,14 +144,14 @@ def test_password_change_ends_other_sessions_and_keeps_this_one(app, make, sessi
     resp = post(
         laptop,
         "/account/password",
-        {"current": PASSWORD, "new": "ett-nytt-lösenord", "confirm": "ett-nytt-lösenord"},
+        {"current": PASSWORD, "new": "blå-cykel-vid-sjön-7", "confirm": "blå-cykel-vid-sjön-7"},
     )
     assert resp.status_code == 302
     assert laptop.get("/").status_code == 200
     assert phone.get("/").status_code == 302
     assert "user.password_changed" in actions(session)
     post(laptop, "/logout", form_url="/")
-    assert do_login(app.test_client(), user.email, "ett-nytt-lösenord").status_code == 302
+    assert do_login(app.test_client(), user.email, "blå-cykel-vid-sjön-7").status_code == 302
 
 
 def test_password_change_bad_input_is_400_with_messages(client, login):
@@ -159,7 +159,7 @@ def test_password_change_bad_input_is_400_with_messages(client, login):
     resp = post(client, "/account/password", {"current": "fel", "new": "kort", "confirm": "x"})
     page = resp.get_data(as_text=True)
     assert resp.status_code == 400
-    assert "minst 10 tecken" in page and "stämmer inte överens" in page
+    assert "minst 12 tecken" in page and "stämmer inte överens" in page
 
 
 def test_remember_cookie_is_killed_by_logout_elsewhere(app, make):
@@ -201,3 +201,29 @@ def test_csrf_failure_when_logged_out_sends_back_to_login_with_message(client):
     assert resp.status_code == 302 and resp.headers["Location"].startswith("/login")
     page = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert "Logga in igen" in page
+
+
+@pytest.mark.parametrize(
+    ("new", "why"),
+    [
+        ("1234567890ab", "för lätt att gissa"),
+        ("demo-lösenord", "för vanligt"),
+        ("kort-ord", "minst 12 tecken"),
+        ("demo-lösenord-1", "för vanligt"),
+        ("qwertyuiopas", "för lätt att gissa"),
+    ],
+)
+def test_weak_passwords_are_refused_with_the_reason(client, login, new, why):
+    login("ombud")
+    resp = post(client, "/account/password", {"current": PASSWORD, "new": new, "confirm": new})
+    assert resp.status_code == 400
+    assert why in resp.get_data(as_text=True)
+
+
+def test_password_with_own_email_or_name_is_refused(client, login):
+    user = login("ombud")
+    local = user.email.split("@")[0]
+    for new in (f"{local}-blå-cykel-7", f"{user.name.split()[0]}-blå-cykel-sjön"):
+        resp = post(client, "/account/password", {"current": PASSWORD, "new": new, "confirm": new})
+        assert resp.status_code == 400
+        assert "e-postadress eller ditt namn" in resp.get_data(as_text=True)

@@ -18,7 +18,7 @@ from .models import LoginAttempt, User, new_session_token
 # check_needs_rehash upgrades stored hashes when these change.
 _hasher = PasswordHasher()
 
-MIN_PASSWORD_LENGTH = 10
+MIN_PASSWORD_LENGTH = 12
 
 
 def hash_password(password: str) -> str:

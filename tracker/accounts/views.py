@@ -22,6 +22,7 @@ from ..audit import audit_log
 from ..errors import render_error
 from . import services
 from .forms import LoginForm, PasswordChangeForm
+from .policy import password_problem
 
 bp = Blueprint("accounts", __name__)
 
@@ -109,8 +110,11 @@ def change_password() -> Any:
     if request.method == "POST":
         user = current_user._get_current_object()
         if form.validate_on_submit():
+            problem = password_problem(form.new.data or "", email=user.email, name=user.name)
             if not services.check_password(user, form.current.data or ""):
                 form.current.errors = [_("Nuvarande lösenord stämmer inte.")]
+            elif problem:
+                form.new.errors = [problem]
             else:
                 s = db.session()
                 user = s.merge(user)
