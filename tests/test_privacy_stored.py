@@ -25,6 +25,11 @@ def store_around_the_guard(session, model, row_id: int, **values: str) -> None:
     session.commit()
 
 
+def redact(client, table: str, column: str, row: int):
+    data = {"table": table, "column": column, "row": str(row)}
+    return post(client, "/admin/privacy/redact", data, form_url="/admin/privacy/")
+
+
 def test_scan_cli_lists_old_text_masked_and_exits_1(runner, make, session) -> None:
     f = make.fault(title="Väntetider", occurrences=1, narrative="Inget särskilt.")
     occ = session.exec(select(Occurrence).where(Occurrence.fault_id == f.id)).one()
@@ -51,13 +56,7 @@ def test_admin_page_links_to_edit_and_removes_text(client, login, make, session)
     assert "070" not in page and OLD_PNR not in page
 
     # Another organisation's admin sees nothing of it and cannot remove it.
-    resp = post(
-        client,
-        "/admin/privacy/redact",
-        {"table": "fault", "column": "description", "row": str(f.id)},
-        form_url="/admin/privacy/",
-    )
-    assert resp.status_code == 302
+    assert redact(client, "fault", "description", f.id).status_code == 302
     session.expire_all()
     assert session.get(Fault, f.id).description == REDACTED
     assert "Ingen lagrad text innehåller" in client.get("/admin/privacy/").get_data(as_text=True)
@@ -70,13 +69,7 @@ def test_redact_is_scoped_to_the_organisation(client, login, make, session) -> N
     store_around_the_guard(session, Fault, f.id, description=OLD_PNR)
     login("admin")  # of soderort
     assert OLD_PNR not in client.get("/admin/privacy/").get_data(as_text=True)
-    resp = post(
-        client,
-        "/admin/privacy/redact",
-        {"table": "fault", "column": "description", "row": str(f.id)},
-        form_url="/admin/privacy/",
-    )
-    assert resp.status_code == 404
+    assert redact(client, "fault", "description", f.id).status_code == 404
     for bad in ({"table": "user", "column": "password_hash", "row": "1"}, {"row": "x"}):
         resp = post(client, "/admin/privacy/redact", bad, form_url="/admin/privacy/")
         assert resp.status_code == 404
