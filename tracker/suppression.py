@@ -51,6 +51,15 @@ def suppress(cells: Mapping[K, int], lines: Sequence[Line[K]], limit: int) -> Su
             raise ValueError(f"line {total!r}: the parts do not add up to the total")
     primary = {k for k, n in cells.items() if 0 < n < limit}
     secondary: set[K] = set()
+    for group, group_lines in _components(cells, lines):
+        _complement(group, group_lines, limit, primary, secondary)
+    return Suppressed(frozenset(primary), frozenset(secondary))
+
+
+def _complement(
+    cells: Mapping[K, int], lines: Sequence[Line[K]], limit: int, primary: set[K], secondary: set[K]
+) -> None:
+    """Secondary suppression within one group of cells joined by lines."""
     lines_of: dict[K, list[Line[K]]] = {k: [] for k in cells}
     for line in lines:
         for k in (line[0], *line[1]):
@@ -72,7 +81,28 @@ def suppress(cells: Mapping[K, int], lines: Sequence[Line[K]], limit: int) -> Su
                 break
         primary.discard(pick)
         secondary.add(pick)
-    return Suppressed(frozenset(primary), frozenset(secondary))
+
+
+def _components(
+    cells: Mapping[K, int], lines: Sequence[Line[K]]
+) -> list[tuple[dict[K, int], list[Line[K]]]]:
+    """The groups of cells joined by lines (a report row with its faults), in the order of
+    `cells`: each is suppressed on its own, so the work grows with the number of rows."""
+    group: dict[K, list[K]] = {k: [k] for k in cells}
+    for total, parts in lines:
+        for k in parts:
+            a, b = group[total], group[k]
+            if a is not b:
+                a, b = (a, b) if len(a) >= len(b) else (b, a)
+                a.extend(b)
+                for c in b:
+                    group[c] = a
+    result: dict[int, tuple[dict[K, int], list[Line[K]]]] = {}
+    for k, n in cells.items():
+        result.setdefault(id(group[k]), ({}, []))[0][k] = n
+    for line in lines:
+        result[id(group[line[0]])][1].append(line)
+    return list(result.values())
 
 
 def _candidates(
@@ -85,7 +115,9 @@ def _candidates(
     """Cells to hide for `cell`, best first, line by line."""
     for total, parts in lines:
         others = [p for p in parts if p != cell]
-        shown = sorted((p for p in others if p not in primary | secondary), key=cells.__getitem__)
+        shown = sorted(
+            (p for p in others if p not in primary and p not in secondary), key=cells.__getitem__
+        )
         yield from (p for p in shown if cells[p] > 0)
         yield from (p for p in others if p in primary)
         yield from (p for p in shown if cells[p] == 0)
