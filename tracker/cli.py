@@ -8,7 +8,7 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlmodel import select
 
 from . import create_app, db, migrate
-from .cli_privacy import privacy_group
+from .cli_privacy import KIND_WORDS, privacy_group
 from .privacy.backstop import IdentifierRefused
 
 
@@ -17,7 +17,8 @@ def main() -> None:
         FlaskGroup(create_app=create_app, help="Systemfel tracker.").main(prog_name="tracker")
     except IdentifierRefused as exc:  # the flush guard: a command wrote an identifier
         click.echo(
-            f"Fel: texten i {exc.table}.{exc.column} innehåller {', '.join(exc.kinds)} "
+            f"Fel: texten i {exc.table}.{exc.column} innehåller "
+            f"{', '.join(KIND_WORDS.get(k, k) for k in exc.kinds)} "
             "och sparades inte – inga uppgifter som kan identifiera en person får sparas.",
             err=True,
         )

@@ -60,34 +60,49 @@ TABLE_LABELS = {
 }
 
 
-def _edit_link(f: StoredFinding) -> str | None:
-    """Where the finding can be fixed by hand, or None (remove the text instead)."""
+# Findings whose edit page is named by another column of the row: (column, endpoint, arg).
+_LOOKUP = {
+    "fault": ("ref", "faults.fault_edit", "ref"),
+    "agenda_item": ("meeting_id", "meetings.meeting_page", "meeting_id"),
+    "report_draft": ("year", "reports.report", "year"),
+}
+# Findings whose edit page is named by the row's own id: endpoint, arg.
+_BY_ID = {
+    "occurrence": ("faults.occurrence_edit", "occ_id"),
+    "meeting": ("meetings.meeting_edit", "meeting_id"),
+    "forum": ("meetings.forum_edit", "forum_id"),
+    "authority": ("admin.authority", "authority_id"),
+    "report_section": ("admin.section", "section_id"),
+}
+
+
+def _edit_links(found: list[StoredFinding]) -> list[str | None]:
+    """Where each finding can be fixed by hand, or None (remove the text instead); one
+    statement per table that needs a lookup, not one per finding."""
     s = db.session()
-    t = SQLModel.metadata.tables
-    if f.table == "fault":
-        ref = s.execute(select(t["fault"].c.ref).where(t["fault"].c.id == f.row_id)).scalar()
-        return url_for("faults.fault_edit", ref=ref)
-    if f.table == "occurrence":
-        return url_for("faults.occurrence_edit", occ_id=f.row_id)
-    if f.table == "agenda_item":
-        item = t["agenda_item"]
-        mid = s.execute(select(item.c.meeting_id).where(item.c.id == f.row_id)).scalar()
-        return url_for("meetings.meeting_page", meeting_id=mid)
-    if f.table == "meeting":
-        return url_for("meetings.meeting_edit", meeting_id=f.row_id)
-    if f.table == "forum":
-        return url_for("meetings.forum_edit", forum_id=f.row_id)
-    if f.table == "authority":
-        return url_for("admin.authority", authority_id=f.row_id)
-    if f.table == "report_section":
-        return url_for("admin.section", section_id=f.row_id)
-    if f.table == "organisation":
-        return url_for("admin.settings")
-    if f.table == "report_draft":
-        draft = t["report_draft"]
-        year = s.execute(select(draft.c.year).where(draft.c.id == f.row_id)).scalar()
-        return url_for("reports.report", year=year)
-    return None
+    looked_up: dict[tuple[str, int], Any] = {}
+    for table_name, (column, _ep, _arg) in _LOOKUP.items():
+        ids = {f.row_id for f in found if f.table == table_name}
+        if ids:
+            t = SQLModel.metadata.tables[table_name]
+            for rid, value in s.execute(select(t.c.id, t.c[column]).where(t.c.id.in_(ids))):
+                looked_up[(table_name, rid)] = value
+    links: list[str | None] = []
+    for f in found:
+        values: dict[str, Any]
+        if f.table in _LOOKUP:
+            _col, endpoint, arg = _LOOKUP[f.table]
+            values = {arg: looked_up[(f.table, f.row_id)]}
+            links.append(url_for(endpoint, **values))
+        elif f.table in _BY_ID:
+            endpoint, arg = _BY_ID[f.table]
+            values = {arg: f.row_id}
+            links.append(url_for(endpoint, **values))
+        elif f.table == "organisation":
+            links.append(url_for("admin.settings"))
+        else:
+            links.append(None)
+    return links
 
 
 @bp.route("/")
@@ -100,9 +115,9 @@ def index() -> Any:
             "table": str(TABLE_LABELS.get(f.table, f.table)),
             "column": str(COLUMN_LABELS.get(f.column, f.column)),
             "kind": kind_label(f.kind),
-            "edit": _edit_link(f),
+            "edit": link,
         }
-        for f in found
+        for f, link in zip(found, _edit_links(found), strict=True)
     ]
     return render_template("privacy/scan.html", rows=rows)
 
@@ -123,8 +138,7 @@ def redact() -> Any:
     org_id = current_org().id
     # Only a text of the current organisation that still holds an identifier: the same
     # scan as the page, so another organisation's row is a 404.
-    found = list(scan_table(s, SQLModel.metadata, table, column, org_id))
-    if not any(f.row_id == int(row_id) for f in found):
+    if not list(scan_table(s, SQLModel.metadata, table, column, org_id, row_id=int(row_id))):
         abort(404)
     s.execute(table.update().where(table.c.id == int(row_id)).values({column_name: REDACTED}))
     if table_name in ("fault", "occurrence"):

@@ -54,7 +54,13 @@ def _org_column(metadata: MetaData, table: Table) -> tuple[Any, Any] | None:
 
 
 def scan_table(
-    session: Session, metadata: MetaData, table: Table, column: Column[Any], org_id: int | None
+    session: Session,
+    metadata: MetaData,
+    table: Table,
+    column: Column[Any],
+    org_id: int | None,
+    *,
+    row_id: int | None = None,
 ) -> Iterator[StoredFinding]:
     org = _org_column(metadata, table)
     if org is None and org_id is not None:
@@ -66,6 +72,8 @@ def scan_table(
     query = query.where(column != "").order_by(table.c.id)
     if org_id is not None and org_expr is not None:
         query = query.where(org_expr == org_id)
+    if row_id is not None:
+        query = query.where(table.c.id == row_id)
     # Closed even when the caller stops early (a server-side cursor on PostgreSQL).
     with session.execute(query.execution_options(yield_per=_BATCH)) as result:
         for row in result:
