@@ -1,6 +1,6 @@
 """Imports every table so SQLModel.metadata is complete (Alembic, tests)."""
 
-from .accounts.models import LoginAttempt, User
+from .accounts.models import AccountToken, LoginAttempt, RecoveryCode, User
 from .audit import AuditEntry
 from .digests.models import OutboxMessage
 from .faults.models import (
@@ -17,6 +17,8 @@ from .orgs.models import Authority, Membership, Organisation, ReportSection
 from .reports.models import ReportDraft, ReportDraftVersion
 
 __all__ = [
+    "AccountToken",
+    "RecoveryCode",
     "AgendaItem",
     "Contact",
     "Escalation",

@@ -193,7 +193,12 @@ def test_inactive_user_cannot_log_in(client, make, session):
     user = make.user("ombud")
     session.exec(update(User).where(User.id == user.id).values(active=False))
     session.commit()
-    assert do_login(client, user.email).status_code == 400
+    resp = do_login(client, user.email)
+    assert resp.status_code == 403
+    assert "Kontot är inaktiverat" in resp.get_data(as_text=True)
+    # Without the password nobody learns that the account exists, active or not.
+    wrong = do_login(client, user.email, "fel-lösenord-123")
+    assert wrong.status_code == 400 and "inaktiverat" not in wrong.get_data(as_text=True)
 
 
 def test_csrf_failure_when_logged_out_sends_back_to_login_with_message(client):

@@ -34,6 +34,10 @@ class LoginResult:
     user: User | None
     throttled: bool = False
     retry_after: timedelta | None = None
+    # The password was right but the account is deactivated (said only to who knows it).
+    deactivated: bool = False
+    # The password was right; the second step (TOTP or recovery code) is still to come.
+    needs_mfa: bool = False
 
 
 def _throttle(
@@ -71,7 +75,13 @@ def _throttle(
 
 
 def authenticate(
-    session: Session, email: str, password: str, *, max_failures: int, window: timedelta
+    session: Session,
+    email: str,
+    password: str,
+    *,
+    max_failures: int,
+    window: timedelta,
+    ip: str | None = None,
 ) -> LoginResult:
     email = normalise_email(email)
     retry = _throttle(session, email, max_failures=max_failures, window=window)
@@ -87,7 +97,7 @@ def authenticate(
         )
         return LoginResult(None, throttled=True, retry_after=retry)
     ok = False
-    if user is not None and user.active:
+    if user is not None:
         try:
             ok = _hasher.verify(user.password_hash, password)
         except (VerificationError, InvalidHashError):
@@ -95,7 +105,7 @@ def authenticate(
     else:
         # Spend the same time as a real check so timing does not reveal accounts.
         _hasher.hash(password)
-    session.add(LoginAttempt(email=email, success=ok))
+    session.add(LoginAttempt(email=email, success=ok, ip=ip))
     if not ok or user is None:
         audit_log(
             session,
@@ -106,9 +116,29 @@ def authenticate(
             object_id=user.id if user else None,
         )
         return LoginResult(None)
+    if not user.active:
+        audit_log(
+            session,
+            "login.deactivated",
+            actor_id=None,
+            org_id=None,
+            object_type="user",
+            object_id=user.id,
+        )
+        return LoginResult(None, deactivated=True)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         session.add(user)
+    if user.has_mfa:
+        return LoginResult(user, needs_mfa=True)
+    record_login(session, user)
+    return LoginResult(user)
+
+
+def record_login(session: Session, user: User) -> None:
+    """A completed login (password, and the second step when the user has one)."""
+    user.last_login_at = utcnow()
+    session.add(user)
     audit_log(
         session,
         "login.success",
@@ -117,7 +147,6 @@ def authenticate(
         object_type="user",
         object_id=user.id,
     )
-    return LoginResult(user)
 
 
 def check_password(user: User, password: str) -> bool:
@@ -134,6 +163,7 @@ def rotate_session_token(user: User) -> None:
 
 def change_password(session: Session, user: User, new_password: str, *, org_id: int | None) -> None:
     user.password_hash = hash_password(new_password)
+    user.must_change_password = False
     rotate_session_token(user)
     session.add(user)
     audit_log(
@@ -154,9 +184,13 @@ def create_user(
     password: str,
     actor_id: int | None,
     org_id: int | None,
+    must_change_password: bool = False,
 ) -> User:
     user = User(
-        email=normalise_email(email), name=name.strip(), password_hash=hash_password(password)
+        email=normalise_email(email),
+        name=name.strip(),
+        password_hash=hash_password(password),
+        must_change_password=must_change_password,
     )
     session.add(user)
     session.flush()

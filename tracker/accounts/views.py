@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ from ..audit import audit_log
 from ..errors import render_error
 from . import services
 from .forms import LoginForm, PasswordChangeForm
+from .models import User
 from .policy import password_problem
 
 bp = Blueprint("accounts", __name__)
@@ -54,13 +56,26 @@ def login() -> Any:
                 form.password.data or "",
                 max_failures=current_app.config["LOGIN_MAX_FAILURES"],
                 window=current_app.config["LOGIN_FAILURE_WINDOW"],
+                ip=request.remote_addr,
             )
             s.commit()
+            remember = bool(form.remember.data)
+            next_url = safe_next(request.args.get("next"))
+            if result.user is not None and result.needs_mfa:
+                from .mfa_views import start_mfa
+
+                return start_mfa(result.user, remember=remember, next_url=next_url)
             if result.user is not None:
-                session.clear()
-                login_user(result.user, remember=bool(form.remember.data))
-                return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
-            if result.throttled:
+                return finish_login(result.user, remember=remember, next_url=next_url)
+            if result.deactivated:
+                form.form_errors.append(
+                    _(
+                        "Kontot är inaktiverat. Kontakta verksamhetens administratör om du "
+                        "ska ha tillgång igen."
+                    )
+                )
+                status = 403
+            elif result.throttled:
                 minutes = max(
                     1,
                     -(-int(result.retry_after.total_seconds()) // 60) if result.retry_after else 1,
@@ -80,6 +95,15 @@ def login() -> Any:
             status = 400
         form.password.data = ""
     return render_template("accounts/login.html", form=form), status
+
+
+def finish_login(user: User, *, remember: bool, next_url: str | None) -> Any:
+    """Start the session of a user who passed every step of the login."""
+    session.clear()  # a new session: nothing from before the login carries over
+    login_user(user, remember=remember)
+    now = int(time.time())
+    session["login_at"] = session["seen_at"] = now
+    return redirect(next_url or url_for("main.home"))
 
 
 @bp.route("/logout", methods=["POST"])

@@ -10,32 +10,13 @@ from email.utils import format_datetime, make_msgid
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from ..outbox import LINK_REMOVED, OutboxMessage, queue
 from ..timeutil import utcnow
-from .models import OutboxMessage
 
 RETRY_FOR = timedelta(hours=24)
 STALE_SENDING = timedelta(minutes=15)
-
-
-def queue(session: Session, *, dedup_key: str, **fields: Any) -> OutboxMessage | None:
-    """Add a message unless one with this key exists. Runs in the caller's transaction, so
-    the message commits (or not) with its cause; the unique key settles races."""
-    if (
-        session.exec(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key)).first()
-        is not None
-    ):
-        return None
-    msg = OutboxMessage(dedup_key=dedup_key, **fields)
-    try:
-        with session.begin_nested():
-            session.add(msg)
-            session.flush()
-    except IntegrityError:  # another process queued it first
-        return None
-    return msg
 
 
 def attachment(filename: str, content_type: str, data: bytes) -> dict[str, str]:
@@ -154,6 +135,8 @@ def send_pass(session: Session, config: dict[str, Any], *, now: datetime | None 
                 msg.status, msg.next_try_at = "queued", retry_at
         else:
             msg.status, msg.sent_at, msg.last_error = "sent", utcnow(), ""
+            if msg.secret:  # the link lives on only in the recipient's mailbox
+                msg.text_body = msg.html_body = LINK_REMOVED
             msg.attempts += 1
             sent += 1
         session.add(msg)
@@ -164,3 +147,6 @@ def resend(session: Session, msg: OutboxMessage) -> None:
     msg.status, msg.attempts, msg.next_try_at, msg.last_error = "queued", 0, utcnow(), ""
     msg.created_at = utcnow()  # a fresh 24-hour retry window
     session.add(msg)
+
+
+__all__ = ["OutboxMessage", "attachment", "build_email", "queue", "resend", "send_pass"]

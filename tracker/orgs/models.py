@@ -23,6 +23,10 @@ class Organisation(SQLModel, table=True):
     small_count_limit: int = Field(default=3)
     # Narratives are deleted this many months after their fault is closed; None keeps them.
     narrative_retention_months: int | None = Field(default=36)
+    # Every member must use two-step verification (TOTP) to work in the organisation.
+    mfa_required: bool = Field(default=False)
+    # A session with no request for this many hours ends.
+    session_idle_hours: int = Field(default=8)
     created_at: datetime = utc_field()
 
     @property
@@ -37,6 +41,8 @@ class Membership(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     role: str = Field(max_length=20)
+    # A deactivated member cannot log in to the organisation; history keeps their name.
+    active: bool = Field(default=True)
     created_at: datetime = utc_field()
 
 
