@@ -161,6 +161,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"current_year": utcnow().year})
     app.context_processor(lambda: {"role_labels": dict(role_choices())})
 
+    from .accounts.mfa_views import bp as mfa_bp
     from .accounts.views import bp as accounts_bp
     from .faults import bp as faults_bp
     from .main import bp as main_bp
@@ -171,6 +172,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(mfa_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(faults_bp)
     app.register_blueprint(meetings_bp)

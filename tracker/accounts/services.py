@@ -74,6 +74,23 @@ def _throttle(
     return max(oldest_counted + window - now, timedelta(seconds=1))
 
 
+def throttle_for(
+    session: Session,
+    email: str,
+    *,
+    ip: str | None,
+    max_failures: int,
+    window: timedelta,
+) -> timedelta | None:
+    """How long a login attempt for `email` from `ip` must wait, or None (all checks)."""
+    return _throttle(session, normalise_email(email), max_failures=max_failures, window=window)
+
+
+def record_attempt(session: Session, email: str, *, ip: str | None, success: bool) -> None:
+    """Count an attempt (the password step, or the second step of a login with MFA)."""
+    session.add(LoginAttempt(email=normalise_email(email), success=success, ip=ip))
+
+
 def authenticate(
     session: Session,
     email: str,
@@ -84,7 +101,7 @@ def authenticate(
     ip: str | None = None,
 ) -> LoginResult:
     email = normalise_email(email)
-    retry = _throttle(session, email, max_failures=max_failures, window=window)
+    retry = throttle_for(session, email, ip=ip, max_failures=max_failures, window=window)
     user = session.exec(select(User).where(User.email == email)).first()
     if retry is not None:
         audit_log(
@@ -105,7 +122,7 @@ def authenticate(
     else:
         # Spend the same time as a real check so timing does not reveal accounts.
         _hasher.hash(password)
-    session.add(LoginAttempt(email=email, success=ok, ip=ip))
+    record_attempt(session, email, ip=ip, success=ok)
     if not ok or user is None:
         audit_log(
             session,
