@@ -49,13 +49,16 @@ def markdown_to_docx(markdown: str) -> bytes:
                 if not re.match(r"^\|[\s:|-]+\|?$", lines[i].strip()):
                     rows.append(_cells(lines[i]))
                 i += 1
-            table = doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+            table = doc.add_table(rows=0, cols=max(len(r) for r in rows))
             table.style = "Table Grid"
             for r, cells in enumerate(rows):
+                # Row by row: Table.cell() rebuilds the whole grid on every call, so a
+                # report with large tables spent most of its time there.
+                row_cells = table.add_row().cells
                 for c, text in enumerate(cells):
-                    table.cell(r, c).text = text
+                    row_cells[c].text = text
                     if r == 0:
-                        for run in table.cell(r, c).paragraphs[0].runs:
+                        for run in row_cells[c].paragraphs[0].runs:
                             run.bold = True
             continue
         elif line.startswith("*") and line.endswith("*") and not line.startswith("**"):
