@@ -16,6 +16,9 @@ REMEMBER_COOKIE_SAMESITE = "Lax"
 REMEMBER_COOKIE_SECURE = True
 REMEMBER_COOKIE_DURATION = timedelta(days=14)
 PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+# A login lasts at most this long (with "Kom ihåg mig": REMEMBER_COOKIE_DURATION); a
+# session with no request for the organisation's `session_idle_hours` (default 8) ends.
+SESSION_ABSOLUTE_LIFETIME = timedelta(hours=12)
 
 WTF_CSRF_TIME_LIMIT = 12 * 3600
 
@@ -30,8 +33,18 @@ HSTS_SECONDS = 0
 # (the client address is then the connecting one, which a client cannot forge).
 PROXY_FIX_HOPS = 0
 
+# Login throttle (tracker.accounts.services.throttle_for). After LOGIN_MAX_FAILURES failed
+# logins for an account (counted since its last success, within LOGIN_FAILURE_MEMORY) the
+# account waits LOGIN_FAILURE_DELAY after its latest failure; every further failure doubles
+# the wait, up to LOGIN_FAILURE_WINDOW. Refused attempts are not counted.
 LOGIN_MAX_FAILURES = 5
 LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
+LOGIN_FAILURE_DELAY = timedelta(seconds=30)
+LOGIN_FAILURE_MEMORY = timedelta(hours=24)
+# One client address: at most this many failures (over all accounts) per sliding window;
+# beyond it every attempt from the address is refused until the oldest failure ages out.
+LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+LOGIN_ADDRESS_WINDOW = timedelta(minutes=15)
 
 BASE_URL = "http://127.0.0.1:5000"
 MAIL_SERVER = ""

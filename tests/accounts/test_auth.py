@@ -57,7 +57,7 @@ def test_throttle_after_five_failures_then_lifts(client, make, session):
     other = make.user("ombud")
     assert do_login(client, other.email).status_code == 302
     post(client, "/logout", form_url="/")
-    # 16 minutes later the failures have aged out of the window
+    # 16 minutes later the wait (30 s after the fifth failure) has long passed
     for attempt in session.exec(select(LoginAttempt)).all():
         attempt.at -= timedelta(minutes=16)
         session.add(attempt)
