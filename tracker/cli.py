@@ -83,8 +83,17 @@ user_group = AppGroup("user", help="Användare.")
     default="ombud",
     show_default=True,
 )
-def user_create(email: str, name: str, password: str, org_slug: str | None, role: str) -> None:
-    """Skapa en användare (och ett medlemskap)."""
+@click.option(
+    "--must-change/--own-password",
+    default=True,
+    show_default=True,
+    help="Personen måste byta lösenordet vid första inloggningen (om någon annan valt det).",
+)
+def user_create(
+    email: str, name: str, password: str, org_slug: str | None, role: str, must_change: bool
+) -> None:
+    """Skapa en användare (och ett medlemskap). Vanligen bjuder en administratör in
+    användare i webben i stället; det här är för den första administratören."""
     from .accounts import services as accounts
     from .accounts.policy import password_problem
     from .orgs import services as orgs
@@ -109,11 +118,14 @@ def user_create(email: str, name: str, password: str, org_slug: str | None, role
             password=password,
             actor_id=None,
             org_id=org.id if org else None,
+            must_change_password=must_change,
         )
         if org is not None:
             assert org.id is not None and user.id is not None
             orgs.set_membership(s, user_id=user.id, org_id=org.id, role=role, actor_id=None)
     click.echo(f"Användaren {user.email} är skapad.")
+    if must_change:
+        click.echo("Lösenordet måste bytas vid första inloggningen.")
 
 
 org_group = AppGroup("org", help="Verksamheter (PO).")

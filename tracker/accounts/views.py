@@ -82,7 +82,7 @@ def login() -> Any:
                 )
                 form.form_errors.append(
                     _(
-                        "För många misslyckade inloggningar för kontot. Av säkerhetsskäl kan du "
+                        "För många misslyckade inloggningar. Av säkerhetsskäl kan du "
                         "försöka igen om %(minutes)d minuter.",
                         minutes=minutes,
                     )
@@ -103,6 +103,7 @@ def finish_login(user: User, *, remember: bool, next_url: str | None) -> Any:
     login_user(user, remember=remember)
     now = int(time.time())
     session["login_at"] = session["seen_at"] = now
+    session["remember"] = remember
     return redirect(next_url or url_for("main.home"))
 
 
