@@ -139,6 +139,7 @@ def test_settings_page_sets_retention(client, login, session) -> None:
         "age_bands": "18–29,30–49,50–64,65+",
         "digest_lead_days": "7",
         "small_count_limit": "3",
+        "session_idle_hours": "8",
         "narrative_retention_months": "0",
     }
     resp = post(client, "/admin/settings", form)

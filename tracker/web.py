@@ -25,9 +25,10 @@ from werkzeug.exceptions import HTTPException
 
 from . import db
 from .accounts.models import User
-from .audit_labels import action_label
+from .audit_labels import action_label, outbox_status_labels
 from .errors import ERROR_TEXT, render_error
 from .extensions import babel, csrf, login_manager
+from .orgs.access import enforce_account_rules
 from .orgs.context import load_context
 from .orgs.forms import role_choices
 from .privacy.backstop import IdentifierRefused
@@ -138,6 +139,7 @@ def stockholm(dt: datetime | None, fmt: str = "medium") -> str:
 def init_app(app: Flask) -> None:
     # First, so even a request refused by CSRF knows who is asking (error page header).
     app.before_request(load_context)
+    app.before_request(enforce_account_rules)
     babel.init_app(
         app, locale_selector=select_locale, default_translation_directories="translations"
     )
@@ -160,12 +162,15 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["action_label"] = action_label
     app.context_processor(lambda: {"current_year": utcnow().year})
     app.context_processor(lambda: {"role_labels": dict(role_choices())})
+    app.context_processor(lambda: {"outbox_status_labels": outbox_status_labels()})
 
     from .accounts.mfa_views import bp as mfa_bp
+    from .accounts.password_views import bp as password_bp
     from .accounts.views import bp as accounts_bp
     from .faults import bp as faults_bp
     from .main import bp as main_bp
     from .meetings import bp as meetings_bp
+    from .orgs.join import bp as join_bp
     from .orgs.views import bp as admin_bp
     from .privacy_admin import bp as privacy_bp
     from .reports.views import bp as reports_bp
@@ -173,7 +178,9 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(mfa_bp)
+    app.register_blueprint(password_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(join_bp)
     app.register_blueprint(faults_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(reports_bp)

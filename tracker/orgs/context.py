@@ -34,7 +34,7 @@ def load_context() -> None:
         .exec(
             select(Membership, Organisation)
             .join(Organisation, Organisation.id == Membership.org_id)  # type: ignore[arg-type]
-            .where(Membership.user_id == current_user.id)
+            .where(Membership.user_id == current_user.id, Membership.active == True)  # noqa: E712
             .order_by(Organisation.name)
         )
         .all()

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
+    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -39,6 +40,19 @@ class RoleForm(FlaskForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.role.choices = role_choices()
+
+
+class InviteForm(RoleForm):
+    """Admin: invite a person by e-mail with a role (they choose their own password)."""
+
+    email = EmailField(
+        _l("E-postadress"),
+        validators=[
+            DataRequired(_l("Fyll i e-postadress.")),
+            Email(_l("Ange en giltig e-postadress."), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
 
 
 class AuthorityForm(FlaskForm):
@@ -117,6 +131,15 @@ class SettingsForm(FlaskForm):
             NumberRange(
                 min=1, max=240, message=_l("Ange ett tal mellan 1 och 240, eller lämna tomt.")
             ),
+        ],
+    )
+
+    mfa_required = BooleanField(_l("Tvåstegsverifiering krävs för alla medlemmar"))
+    session_idle_hours = IntegerField(
+        _l("Utloggning efter inaktivitet (timmar)"),
+        validators=[
+            InputRequired(_l("Ange ett tal.")),
+            NumberRange(min=1, max=12, message=_l("Ange ett tal mellan 1 och 12.")),
         ],
     )
 

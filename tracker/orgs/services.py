@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from ..accounts import services as accounts
+from ..accounts.models import User
 from ..audit import audit_log
 from .defaults import AUTHORITIES, REPORT_SECTIONS
 from .models import ROLES, Authority, Membership, Organisation, ReportSection
@@ -100,11 +102,46 @@ def remove_membership(session: Session, m: Membership, *, actor_id: int | None) 
 
 
 def admin_count(session: Session, org_id: int) -> int:
+    """Active administrators: the organisation must always keep one."""
     return session.exec(
         select(func.count())
         .select_from(Membership)
-        .where(Membership.org_id == org_id, Membership.role == "admin")
+        .where(
+            Membership.org_id == org_id,
+            Membership.role == "admin",
+            col(Membership.active).is_(True),
+        )
     ).one()
+
+
+def set_active(session: Session, m: Membership, *, active: bool, actor_id: int | None) -> None:
+    """Deactivate or reactivate a member. Every session of the person ends on deactivation;
+    an account with no active membership left cannot log in at all. Their name stays on
+    everything they did."""
+    user = session.get(User, m.user_id)
+    assert user is not None
+    m.active = active
+    session.add(m)
+    session.flush()
+    if active:
+        user.active = True
+    else:
+        accounts.rotate_session_token(user)
+        others = session.exec(
+            select(func.count())
+            .select_from(Membership)
+            .where(Membership.user_id == user.id, col(Membership.active).is_(True))
+        ).one()
+        user.active = others > 0
+    session.add(user)
+    audit_log(
+        session,
+        "membership.reactivated" if active else "membership.deactivated",
+        actor_id=actor_id,
+        org_id=m.org_id,
+        object_type="user",
+        object_id=m.user_id,
+    )
 
 
 def sections_in_order(session: Session, org_id: int) -> list[ReportSection]:

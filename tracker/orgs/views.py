@@ -1,8 +1,8 @@
-"""Admin pages of the current organisation: members, catalogues, settings, audit log."""
+"""Admin pages of the current organisation: catalogues, settings, outbox, audit log
+(the member pages are in members.py)."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -13,8 +13,6 @@ from sqlalchemy import func, or_
 from sqlmodel import col, select
 
 from .. import db
-from ..accounts import services as accounts
-from ..accounts.forms import UserForm
 from ..accounts.models import User
 from ..accounts.views import safe_next
 from ..audit import AuditEntry, audit_log
@@ -22,7 +20,7 @@ from ..guard import guard_form
 from ..timeutil import STOCKHOLM
 from . import services
 from .context import current_org, get_scoped_or_404, role_required, scoped, scoped_with
-from .forms import AuthorityForm, RoleForm, SectionForm, SettingsForm, ThemeForm, role_choices
+from .forms import AuthorityForm, SectionForm, SettingsForm, ThemeForm
 from .models import Authority, Membership, ReportSection
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -33,110 +31,6 @@ admin_required = role_required("admin")
 @bp.route("/")
 @admin_required
 def index() -> Any:
-    return redirect(url_for("admin.users"))
-
-
-# ---- members -----------------------------------------------------------------------------
-
-
-@bp.route("/users")
-@admin_required
-def users() -> Any:
-    rows = (
-        db.session()
-        .exec(
-            scoped_with(Membership, User)
-            .join(User, User.id == Membership.user_id)
-            .order_by(User.name)
-        )
-        .all()
-    )
-    return render_template("orgs/users.html", rows=rows, roles=dict(role_choices()))
-
-
-@bp.route("/users/new", methods=["GET", "POST"])
-@admin_required
-def user_new() -> Any:
-    form = UserForm()
-    role_form = RoleForm(prefix="m")
-    if request.method == "POST":
-        if (
-            form.validate_on_submit()
-            and role_form.validate()
-            and guard_form(form, ["name"], blocking_only=True)
-        ):
-            s = db.session()
-            org = current_org()
-            assert org.id is not None
-            user = accounts.find_user(s, form.email.data or "")
-            password = None
-            if user is None:
-                password = secrets.token_urlsafe(12)
-                user = accounts.create_user(
-                    s,
-                    email=form.email.data or "",
-                    name=form.name.data or "",
-                    password=password,
-                    actor_id=current_user.id,
-                    org_id=org.id,
-                )
-            else:
-                existing = s.exec(scoped(Membership).where(Membership.user_id == user.id)).first()
-                if existing is not None:
-                    form.email.errors = [_("Personen är redan medlem i verksamheten.")]
-                    return render_template(
-                        "orgs/user_new.html", form=form, role_form=role_form
-                    ), 400
-            assert user.id is not None
-            services.set_membership(
-                s,
-                user_id=user.id,
-                org_id=org.id,
-                role=role_form.role.data or "ombud",
-                actor_id=current_user.id,
-            )
-            s.commit()
-            return render_template("orgs/user_created.html", user=user, password=password)
-        return render_template("orgs/user_new.html", form=form, role_form=role_form), 400
-    return render_template("orgs/user_new.html", form=form, role_form=role_form)
-
-
-@bp.route("/users/<int:membership_id>", methods=["GET", "POST"])
-@admin_required
-def member(membership_id: int) -> Any:
-    s = db.session()
-    m = get_scoped_or_404(Membership, membership_id)
-    user = s.get(User, m.user_id)
-    form = RoleForm(prefix="m", data={"role": m.role})
-    if request.method == "POST":
-        org = current_org()
-        assert org.id is not None and user is not None and user.id is not None
-        if not form.validate_on_submit():
-            return render_template("orgs/member.html", m=m, user=user, form=form), 400
-        new_role = form.role.data or m.role
-        if m.role == "admin" and new_role != "admin" and services.admin_count(s, org.id) <= 1:
-            form.role.errors = [_("Verksamheten måste ha minst en administratör.")]
-            return render_template("orgs/member.html", m=m, user=user, form=form), 400
-        services.set_membership(
-            s, user_id=user.id, org_id=org.id, role=new_role, actor_id=current_user.id
-        )
-        s.commit()
-        flash(_("Rollen är sparad."), "success")
-        return redirect(url_for("admin.users"))
-    return render_template("orgs/member.html", m=m, user=user, form=form)
-
-
-@bp.route("/users/<int:membership_id>/remove", methods=["POST"])
-@admin_required
-def member_remove(membership_id: int) -> Any:
-    s = db.session()
-    m = get_scoped_or_404(Membership, membership_id)
-    if m.role == "admin" and services.admin_count(s, m.org_id) <= 1:
-        flash(_("Verksamheten måste ha minst en administratör."), "error")
-        return redirect(url_for("admin.member", membership_id=m.id)), 400
-    services.remove_membership(s, m, actor_id=current_user.id)
-    s.commit()
-    flash(_("Personen är borttagen ur verksamheten."), "success")
     return redirect(url_for("admin.users"))
 
 
@@ -427,7 +321,17 @@ def settings() -> Any:
         if form.validate_on_submit() and guard_form(
             form, ["name", "kommuner", "age_bands"], blocking_only=True
         ):
+            mfa_before = org.mfa_required
             form.populate_obj(org)
+            if org.mfa_required != mfa_before:
+                audit_log(
+                    s,
+                    "org.mfa_required" if org.mfa_required else "org.mfa_optional",
+                    actor_id=current_user.id,
+                    org_id=org.id,
+                    object_type="organisation",
+                    object_id=org.id,
+                )
             org.age_bands = ",".join(b.strip() for b in org.age_bands.split(",") if b.strip())
             audit_log(
                 s,
@@ -509,3 +413,7 @@ def audit() -> Any:
         actors=[u for _m, u in actors],
         errors=errors,
     ), 400 if errors else 200
+
+
+# The member pages (users, invitations, deactivation) register on this blueprint too.
+from . import members as _members  # noqa: E402,F401
