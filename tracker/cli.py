@@ -69,6 +69,27 @@ def db_downgrade(revision: str) -> None:
     click.echo(f"Databasen är nedgraderad till {revision}.")
 
 
+@db_group.command("recompute")
+@click.option("--org", "org_slug", help="Bara verksamheten med denna slug.")
+def db_recompute(org_slug: str | None) -> None:
+    """Bygg om räknare, månadsantal och sökindex från grunddata (efter import eller
+    återläsning)."""
+    from .faults import search
+    from .faults.derived import recompute_all
+    from .orgs.models import Organisation
+
+    with db.transaction() as s:
+        org_id = None
+        if org_slug:
+            org = s.exec(select(Organisation).where(Organisation.slug == org_slug)).first()
+            if org is None:
+                raise click.UsageError(f"Ingen verksamhet med slug {org_slug!r}.")
+            org_id = org.id
+        recompute_all(s, org_id)
+        search.rebuild(s, org_id)
+    click.echo("Räknarna och sökindexet är omräknade.")
+
+
 user_group = AppGroup("user", help="Användare.")
 
 

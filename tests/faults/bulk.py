@@ -21,7 +21,10 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import Table, select, text
+from sqlmodel import Session
 
+from tracker.faults import search
+from tracker.faults.derived import recompute_all
 from tracker.faults.models import (
     CONSEQUENCES,
     GENDERS,
@@ -237,34 +240,20 @@ def bulk_load(
         if occ_rows:
             conn.execute(occ_t.insert(), occ_rows)
 
-        # ---- full text (SQLite only; PostgreSQL indexes expressions) -----------------------
-        if conn.dialect.name == "sqlite":
-            conn.execute(
-                text("INSERT INTO fault_fts (fault_id, org_id, body) VALUES (:f, :o, :b)"),
-                [
-                    {
-                        "f": fid,
-                        "o": org_id,
-                        "b": "\n".join(
-                            [
-                                row["ref"],
-                                row["title"],
-                                row["description"],
-                                row["report_summary"],
-                                *narratives.get(i, []),
-                            ]
-                        ),
-                    }
-                    for i, (fid, row) in enumerate(zip(fault_ids, fault_rows, strict=True))
-                ],
-            )
+    # The counts the services keep on write, rebuilt as `tracker db recompute` does.
+    with Session(engine) as s:
+        recompute_all(s, org_id)
+        search.rebuild(s, org_id)  # SQLite's FTS5 rows; PostgreSQL indexes expressions
+        s.commit()
 
     if engine.dialect.name == "postgresql":
         # What autovacuum would do within a minute in production. Without statistics the
         # planner takes the new tables for empty and nests loops over both occurrence
         # aggregates of the fault list: seconds instead of milliseconds.
         with engine.begin() as conn:
-            conn.execute(text("ANALYZE fault, occurrence, fault_theme, fault_authority"))
+            conn.execute(
+                text("ANALYZE fault, occurrence, fault_theme, fault_authority, fault_month")
+            )
 
     busiest, busiest_count = (
         min(counts.items(), key=lambda kv: (-kv[1], kv[0])) if counts else (0, 0)

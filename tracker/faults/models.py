@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, UniqueConstraint
+from sqlalchemy import Column, Date, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from ..models_base import free_text_column, free_text_field, utc_field
@@ -50,6 +50,9 @@ class Fault(SQLModel, table=True):
     created_at: datetime = utc_field(index=True)
     updated_at: datetime = utc_field()
     version: int = Field(default=1)
+    # Kept on write by tracker.faults.derived (rebuilt by `tracker db recompute`).
+    occurrence_count: int = Field(default=0)
+    last_observed_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
 
 
 class FaultAuthority(SQLModel, table=True):
@@ -96,6 +99,13 @@ class FaultEvent(SQLModel, table=True):
 class Occurrence(SQLModel, table=True):
     """One anonymised observation. There is no field for the client, and none may be added."""
 
+    __table_args__ = (
+        # The fault page (newest first), the recurrence window's first month, "mine".
+        Index("ix_occurrence_fault_observed", "fault_id", "observed_on", "id"),
+        Index("ix_occurrence_org_observed", "org_id", "observed_on"),
+        Index("ix_occurrence_logged_by_created", "logged_by_id", "created_at"),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     fault_id: int = Field(foreign_key="fault.id", index=True)
@@ -111,3 +121,15 @@ class Occurrence(SQLModel, table=True):
     @property
     def consequence_list(self) -> list[str]:
         return [c for c in self.consequences.split(",") if c]
+
+
+class FaultMonth(SQLModel, table=True):
+    """Occurrences of a fault in a calendar month, kept on write (tracker.faults.derived)."""
+
+    __tablename__ = "fault_month"
+    __table_args__ = (Index("ix_fault_month_org_month", "org_id", "month"),)
+
+    fault_id: int = Field(foreign_key="fault.id", primary_key=True, ondelete="CASCADE")
+    month: date = Field(sa_column=Column(Date, primary_key=True))
+    org_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE")
+    n: int = Field(default=0)

@@ -7,15 +7,24 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, exists, extract, func, or_
+from sqlalchemy import and_, exists, func, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from ..accounts.models import User
 from ..orgs.context import in_current_org, scoped, scoped_with
 from ..orgs.models import Authority, Organisation
-from . import search
-from .models import Fault, FaultAuthority, FaultEvent, FaultRelation, FaultTheme, Occurrence, Theme
+from . import derived, search
+from .models import (
+    Fault,
+    FaultAuthority,
+    FaultEvent,
+    FaultMonth,
+    FaultRelation,
+    FaultTheme,
+    Occurrence,
+    Theme,
+)
 from .services import Recurrence, recent_count_subquery
 
 SORTS = ("count", "last", "new")
@@ -59,29 +68,19 @@ def fault_list(
 ) -> tuple[list[FaultRow], int]:
     assert org.id is not None
     rec = Recurrence.of(org)
-    totals = (
-        select(
-            Occurrence.fault_id,
-            func.count().label("n"),
-            func.max(Occurrence.observed_on).label("last"),
-        )
-        .where(Occurrence.org_id == org.id)
-        .group_by(Occurrence.fault_id)
-        .subquery()
-    )
     recent = recent_count_subquery(org.id, rec.since())
-    n = func.coalesce(totals.c.n, 0)
+    n = col(Fault.occurrence_count)
+    last = col(Fault.last_observed_on)
     q = (
         scoped_with(
             Fault,
             Authority.name,
             Authority.huvudman,
             n,
-            totals.c.last,
+            last,
             func.coalesce(recent.c.n, 0),
         )
         .join(Authority, Authority.id == Fault.primary_authority_id)
-        .outerjoin(totals, totals.c.fault_id == Fault.id)
         .outerjoin(recent, recent.c.fault_id == Fault.id)
         .where(col(Fault.duplicate_of_id).is_(None))
     )
@@ -119,7 +118,7 @@ def fault_list(
     order = {
         "count": [n.desc(), col(Fault.id).desc()],
         "new": [col(Fault.created_at).desc(), col(Fault.id).desc()],
-    }.get(flt.sort, [totals.c.last.desc().nulls_last(), col(Fault.id).desc()])
+    }.get(flt.sort, [last.desc().nulls_last(), col(Fault.id).desc()])
     total = 0
     if page is not None:
         total = session.exec(select(func.count()).select_from(q.subquery())).one()
@@ -156,6 +155,7 @@ class FaultPage:
     others: list[Authority]
     themes: list[Theme]
     occurrences: list[tuple[Occurrence, str | None]]
+    more: bool
     total: int
     recent: int
     last_seen: date | None
@@ -166,7 +166,12 @@ class FaultPage:
 
 
 def fault_page(
-    session: Session, org: Organisation, fault: Fault, *, occurrence_limit: int = 200
+    session: Session,
+    org: Organisation,
+    fault: Fault,
+    *,
+    occurrence_limit: int = 50,
+    before: tuple[date, int] | None = None,
 ) -> FaultPage:
     assert fault.id is not None
     rec = Recurrence.of(org)
@@ -184,28 +189,31 @@ def fault_page(
         .where(FaultTheme.fault_id == fault.id)
         .order_by(Theme.name)
     ).all()
-    total, recent, last = session.exec(
-        select(
-            func.count(),
-            func.count().filter(Occurrence.observed_on >= since),
-            func.max(Occurrence.observed_on),
-        ).where(Occurrence.fault_id == fault.id)
-    ).one()
-    occs = session.exec(
+    recent_q = derived.recent_counts(org.id or 0, since, fault_id=fault.id)
+    recent = session.exec(select(func.coalesce(func.sum(recent_q.c.n), 0))).one()
+    q = (
         select(Occurrence, User.name)
         .outerjoin(User, User.id == Occurrence.logged_by_id)
         .where(Occurrence.fault_id == fault.id, Occurrence.org_id == org.id)
-        .order_by(col(Occurrence.observed_on).desc(), col(Occurrence.id).desc())
-        .limit(occurrence_limit)
+    )
+    if before is not None:  # keyset: older than the last one shown
+        q = q.where(
+            or_(
+                Occurrence.observed_on < before[0],
+                and_(Occurrence.observed_on == before[0], col(Occurrence.id) < before[1]),
+            )
+        )
+    occs = session.exec(
+        q.order_by(col(Occurrence.observed_on).desc(), col(Occurrence.id).desc()).limit(
+            occurrence_limit + 1
+        )
     ).all()
-    y, m = extract("year", Occurrence.observed_on), extract("month", Occurrence.observed_on)
     monthly = [
-        (int(a), int(b), int(c))
-        for a, b, c in session.exec(
-            select(y, m, func.count())
-            .where(Occurrence.fault_id == fault.id)
-            .group_by(y, m)
-            .order_by(y, m)
+        (m.year, m.month, int(c))
+        for m, c in session.exec(
+            select(FaultMonth.month, FaultMonth.n)
+            .where(FaultMonth.fault_id == fault.id, FaultMonth.n > 0)
+            .order_by(FaultMonth.month)
         ).all()
     ]
     rel_ids = (
@@ -229,10 +237,11 @@ def fault_page(
         primary=primary,
         others=[a for a in auths if a is not primary],
         themes=list(theme_rows),
-        occurrences=list(occs),
-        total=total,
-        recent=recent,
-        last_seen=last,
+        occurrences=list(occs[:occurrence_limit]),
+        more=len(occs) > occurrence_limit,
+        total=fault.occurrence_count,
+        recent=int(recent),
+        last_seen=fault.last_observed_on,
         recurring=recent >= rec.threshold,
         monthly=monthly,
         related=related,
@@ -311,15 +320,16 @@ def dashboard(session: Session, org: Organisation, user_id: int) -> dict[str, An
     ).all()
     recurring = recurring_not_escalated(session, org, limit=10)
     year_start = date(date.today().year, 1, 1)
+    total = func.sum(FaultMonth.n)
     per_authority = session.exec(
-        select(Authority.name, func.count())
-        .select_from(Occurrence)
-        .where(in_current_org(Occurrence))
-        .join(Fault, Fault.id == Occurrence.fault_id)
+        select(Authority.name, total)
+        .select_from(FaultMonth)
+        .where(in_current_org(FaultMonth), FaultMonth.month >= year_start)
+        .join(Fault, Fault.id == FaultMonth.fault_id)
         .join(Authority, Authority.id == Fault.primary_authority_id)
-        .where(Occurrence.observed_on >= year_start)
         .group_by(Authority.name)
-        .order_by(func.count().desc())
+        .having(total > 0)
+        .order_by(total.desc())
     ).all()
     return {
         "mine": mine,

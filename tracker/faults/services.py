@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from ..audit import audit_log
 from ..orgs.models import Organisation
 from ..timeutil import utcnow
-from . import search
+from . import derived, search
 from .models import (
     DEFAULT_THEMES,
     Fault,
@@ -116,7 +116,7 @@ def create_fault(
         object_id=fault.id,
     )
     session.flush()
-    search.reindex(session, fault.id or 0)
+    search.index_fault(session, fault)
     return fault
 
 
@@ -181,7 +181,7 @@ def update_fault(
         object_id=fault.id,
     )
     session.flush()
-    search.reindex(session, fault.id)
+    search.index_fault(session, fault)
     return fault
 
 
@@ -238,6 +238,9 @@ def log_occurrence(
     )
     session.add(occ)
     session.flush()
+    derived.occurrence_added(
+        session, fault_id=fault.id, org_id=fault.org_id, observed_on=observed_on
+    )
     audit_log(
         session,
         "occurrence.created",
@@ -246,7 +249,7 @@ def log_occurrence(
         object_type="occurrence",
         object_id=occ.id,
     )
-    search.reindex(session, fault.id)
+    search.index_occurrence(session, occ)
     return occ
 
 
@@ -261,6 +264,7 @@ def update_occurrence(
     age_band: str | None,
     consequences: list[str],
 ) -> None:
+    before = occ.observed_on
     occ.observed_on = observed_on
     occ.narrative = narrative.strip()
     occ.gender = gender or None
@@ -277,7 +281,11 @@ def update_occurrence(
         object_id=occ.id,
     )
     session.flush()
-    search.reindex(session, occ.fault_id)
+    if before != observed_on:
+        derived.occurrence_redated(
+            session, fault_id=occ.fault_id, org_id=occ.org_id, before=before, after=observed_on
+        )
+    search.index_occurrence(session, occ)
 
 
 def merge_into(session: Session, *, fault: Fault, into: Fault, actor_id: int | None) -> int:
@@ -316,8 +324,7 @@ def merge_into(session: Session, *, fault: Fault, into: Fault, actor_id: int | N
         object_id=fault.id,
     )
     session.flush()
-    search.reindex(session, fault.id or 0)
-    search.reindex(session, into.id or 0)
+    derived.recompute_faults(session, [fault.id or 0, into.id or 0])
     return int(moved or 0)
 
 
@@ -370,10 +377,6 @@ class Recurrence:
 
 
 def recent_count_subquery(org_id: int, since: date) -> Any:
-    """Occurrences per fault since `since`: (fault_id, n), for joining into lists."""
-    return (
-        select(Occurrence.fault_id, func.count().label("n"))
-        .where(Occurrence.org_id == org_id, Occurrence.observed_on >= since)
-        .group_by(Occurrence.fault_id)
-        .subquery()
-    )
+    """Occurrences per fault since `since`: (fault_id, n), for joining into lists – from the
+    monthly counts kept on write, plus the first partial month."""
+    return derived.recent_counts(org_id, since)

@@ -213,6 +213,15 @@ def _valid_authorities(form: FaultForm) -> bool:
     return True
 
 
+def _older_than(value: str | None) -> tuple[date, int] | None:
+    """'2026-03-01.1234': the last occurrence shown, for the next (older) page."""
+    try:
+        day, occ_id = (value or "").split(".")
+        return date.fromisoformat(day), int(occ_id)
+    except ValueError:
+        return None
+
+
 @bp.route("/faults/<ref>")
 @workers_only
 def fault_page(ref: str) -> Any:
@@ -229,7 +238,9 @@ def fault_page(ref: str) -> Any:
             "info",
         )
         return redirect(url_for("faults.fault_page", ref=survivor.ref), 301)
-    page = queries.fault_page(s, current_org(), fault)
+    page = queries.fault_page(
+        s, current_org(), fault, before=_older_than(request.args.get("older"))
+    )
     thread = fault_thread(s, fault.id or 0)
     series = queries.monthly_series(page.monthly, today=utcnow().date())
     return render_template(

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from ..faults.derived import counts_between
 from ..faults.models import Fault, Occurrence
 from ..faults.queries import recurring_not_escalated
 from ..orgs.context import in_current_org, scoped, scoped_with
@@ -153,21 +154,19 @@ def statistics(
             in_current_org(Fault), Fault.created_at >= since, col(Fault.duplicate_of_id).is_(None)
         )
     ).one()
-    per_authority = list(
-        session.exec(
-            select(Authority.name, func.count())
-            .select_from(Occurrence)
-            .join(Fault, col(Fault.id) == Occurrence.fault_id)
+    counts = counts_between(org.id, since.date(), meeting.starts_at.date())
+    total = func.sum(counts.c.n)
+    per_authority = [
+        (name, int(n))
+        for name, n in session.exec(
+            select(Authority.name, total)
+            .select_from(counts)
+            .join(Fault, col(Fault.id) == counts.c.fault_id)
             .join(Authority, col(Authority.id) == Fault.primary_authority_id)
-            .where(
-                in_current_org(Occurrence),
-                Occurrence.observed_on >= since.date(),
-                Occurrence.observed_on <= meeting.starts_at.date(),
-            )
             .group_by(Authority.name)
-            .order_by(func.count().desc())
+            .order_by(total.desc())
         ).all()
-    )
+    ]
     recurring = [] if member else recurring_not_escalated(session, org)
     hidden = suppress(
         {("authority", name): n for name, n in per_authority}
