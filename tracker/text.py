@@ -1,5 +1,7 @@
 """Markdown → HTML → nh3 (sanitised after rendering) → Markup."""
 
+import threading
+
 import markdown
 import nh3
 from flask import has_request_context
@@ -34,6 +36,19 @@ _TAGS = {
 _ATTRS = {"a": {"href", "title"}}
 
 
+_local = threading.local()
+
+
+def _parser() -> markdown.Markdown:
+    """One parser per thread, reset between texts: building a Markdown instance (and its
+    extensions) costs more than converting a short narrative."""
+    md: markdown.Markdown | None = getattr(_local, "md", None)
+    if md is None:
+        md = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
+        _local.md = md
+    return md
+
+
 def render_markdown(text: str | None, *, heading_offset: int = 0) -> Markup:
     """`heading_offset` pushes the text's headings down (# → h3 with 2), so a document shown
     inside a page keeps the page's heading order."""
@@ -42,7 +57,7 @@ def render_markdown(text: str | None, *, heading_offset: int = 0) -> Markup:
             "#" * heading_offset + line if line.startswith("#") else line
             for line in (text or "").splitlines()
         )
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    html = _parser().reset().convert(text or "")
     clean = nh3.clean(
         html,
         tags=_TAGS,
