@@ -288,3 +288,24 @@ def test_mfa_requirement_is_a_setting_and_sends_members_to_enrolment(
     assert do_login(c, person.email).status_code == 302
     resp = c.get("/faults/")
     assert resp.status_code == 302 and "/account/mfa/setup" in resp.headers["Location"]
+
+
+def test_admin_resets_a_members_two_step_verification(app, client, login, make, session):
+    from tests.accounts.test_mfa import enrol
+
+    login("admin")
+    person = make.user("ombud")
+    enrol(app, person)
+    m = _membership(session, person)
+    page = client.get(f"/admin/users/{m.id}").get_data(as_text=True)
+    assert "Nollställ tvåstegsverifiering" in page
+    resp = post(client, f"/admin/users/{m.id}/mfa-reset", form_url=f"/admin/users/{m.id}")
+    assert resp.status_code == 302
+    session.expire_all()
+    assert session.get(User, person.id).totp_secret is None
+    assert "mfa.reset" in _actions(session)
+    # Another organisation's member is out of reach.
+    stranger = make.user("ombud", "nacka")
+    theirs = session.exec(select(Membership).where(Membership.user_id == stranger.id)).one()
+    url = f"/admin/users/{theirs.id}/mfa-reset"
+    assert post(client, url, form_url="/admin/users").status_code == 404
