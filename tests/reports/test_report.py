@@ -386,3 +386,40 @@ def test_the_combined_report_hides_with_the_highest_limit(app, make):
     assert "färre än 4" in md and "färre än 3" not in md
     assert "| Arbetsförmedlingen | 2 | 7 | färre än 4 | 0 | 0 | dold |" in md
     assert hidden_cells_with_one_possible_value(md, 4) == []
+
+
+def test_counts_quarters_and_consequences_come_from_the_database(app, make):
+    org = make.org()
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as s:
+        auth = s.exec(
+            select(Authority).where(
+                Authority.org_id == org.id, Authority.name == "Försäkringskassan"
+            )
+        ).one()
+        f = faults.create_fault(
+            s,
+            org_id=org.id,
+            actor_id=None,
+            title="Konsekvenser räknas",
+            primary_authority_id=auth.id,
+            created_on=date(YEAR, 1, 5),
+        )
+        mixes = [["halsa", "skulder"], ["halsa"], ["halsa", "barn"], ["skulder"], [], ["vrakning"]]
+        mixes += [["halsa"], ["skulder"], ["annat"]]
+        for i, mix in enumerate(mixes):
+            faults.log_occurrence(
+                s, fault=f, actor_id=None, observed_on=date(YEAR, 1 + i, 3), consequences=mix
+            )
+        faults.log_occurrence(
+            s,
+            fault=f,
+            actor_id=None,
+            observed_on=date(YEAR - 1, 12, 31),
+            consequences=["barn", "barn"],
+        )
+        s.commit()
+    md = markdown_for(app, [org])
+    line = next(x for x in md.splitlines() if "Konsekvenser räknas" in x and "konsekvenser:" in x)
+    # hälsa 4, skulder 3, then one of the single ones; the previous year's row is not counted
+    assert "9 förekomster under året" in line
+    assert "vanligaste konsekvenser: försämrad hälsa, skuldsättning, " in line

@@ -11,11 +11,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import case, func, literal, or_
 from sqlmodel import Session, col, select
 
 from ..faults.forms import consequence_labels
-from ..faults.models import Fault, FaultAuthority, FaultEvent, FaultTheme, Occurrence, Theme
+from ..faults.models import (
+    CONSEQUENCES,
+    Fault,
+    FaultAuthority,
+    FaultEvent,
+    FaultMonth,
+    FaultTheme,
+    Occurrence,
+    Theme,
+)
 from ..meetings.forms import outcome_labels
 from ..meetings.models import AgendaItem, Escalation, Forum, Meeting
 from ..orgs.context import in_orgs
@@ -116,8 +125,11 @@ def _year_bounds(year: int) -> tuple[date, date, datetime, datetime]:
 def _active(org_ids: list[int], year: int) -> Any:
     """Faults with an occurrence, or escalation activity, in the year."""
     d0, d1, t0, t1 = _year_bounds(year)
-    occ = select(Occurrence.fault_id).where(
-        in_orgs(Occurrence, org_ids), Occurrence.observed_on >= d0, Occurrence.observed_on <= d1
+    occ = select(FaultMonth.fault_id).where(
+        in_orgs(FaultMonth, org_ids),
+        FaultMonth.month >= d0,
+        FaultMonth.month <= d1,
+        FaultMonth.n > 0,
     )
     esc = select(Escalation.fault_id).where(
         in_orgs(Escalation, org_ids),
@@ -133,6 +145,43 @@ def _active(org_ids: list[int], year: int) -> Any:
         ),
     )
     return occ.union(esc)
+
+
+def _year_counts(
+    session: Session, org_ids: list[int], d0: date, d1: date
+) -> tuple[Counter[int], dict[int, list[int]], dict[int, Counter[str]]]:
+    """Per fault: occurrences in the year, per quarter (from the monthly counts) and per
+    consequence (counted by the database, one sum per code) – no occurrence row is loaded."""
+    counts: Counter[int] = Counter()
+    quarters: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for fid, month, n in session.exec(
+        select(FaultMonth.fault_id, FaultMonth.month, FaultMonth.n).where(
+            in_orgs(FaultMonth, org_ids), FaultMonth.month >= d0, FaultMonth.month <= d1
+        )
+    ):
+        counts[fid] += n
+        quarters[fid][(month.month - 1) // 3] += n
+    padded = literal(",") + col(Occurrence.consequences) + literal(",")
+    sums = [func.sum(case((padded.like(f"%,{code},%"), 1), else_=0)) for code in CONSEQUENCES]
+    consequences: dict[int, Counter[str]] = {}
+    rows: list[Any] = list(
+        session.exec(
+            select(col(Occurrence.fault_id), *sums)
+            .where(
+                in_orgs(Occurrence, org_ids),
+                Occurrence.observed_on >= d0,
+                Occurrence.observed_on <= d1,
+                Occurrence.consequences != "",
+            )
+            .group_by(col(Occurrence.fault_id))
+        ).all()
+    )
+    for row in rows:
+        per_code = list(row)[1:]
+        consequences[int(row[0])] = Counter(
+            {code: int(n) for code, n in zip(CONSEQUENCES, per_code, strict=True) if n}
+        )
+    return counts, quarters, consequences
 
 
 def build(session: Session, orgs: list[Organisation], year: int) -> Report:
@@ -164,7 +213,6 @@ def build(session: Session, orgs: list[Organisation], year: int) -> Report:
     fault_ids = [f.id for f in faults]
     others: dict[int, set[str]] = defaultdict(set)
     themes: dict[int, set[str]] = defaultdict(set)
-    occ_rows: list[tuple[int, date, str]] = []
     if fault_ids:
         for fid, huvudman in session.exec(
             select(FaultAuthority.fault_id, Authority.huvudman)
@@ -178,22 +226,9 @@ def build(session: Session, orgs: list[Organisation], year: int) -> Report:
             .where(col(FaultTheme.fault_id).in_(fault_ids))
         ):
             themes[fid].add(name)
-        occ_rows = list(
-            session.exec(
-                select(Occurrence.fault_id, Occurrence.observed_on, Occurrence.consequences).where(
-                    in_orgs(Occurrence, org_ids),
-                    Occurrence.observed_on >= d0,
-                    Occurrence.observed_on <= d1,
-                )
-            ).all()
-        )
-    counts: Counter[int] = Counter()
-    quarters: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    consequences: dict[int, Counter[str]] = defaultdict(Counter)
-    for fid, day, cons in occ_rows:
-        counts[fid] += 1
-        quarters[fid][(day.month - 1) // 3] += 1
-        consequences[fid].update(c for c in cons.split(",") if c)
+        counts, quarters, consequences = _year_counts(session, org_ids, d0, d1)
+    else:
+        counts, quarters, consequences = Counter(), defaultdict(lambda: [0, 0, 0, 0]), {}
 
     by_heading = {s.heading.upper(): s for s in sections}
     samverkan = next((s for h, s in by_heading.items() if h.startswith("SAMVERKAN")), None)
@@ -209,7 +244,7 @@ def build(session: Session, orgs: list[Organisation], year: int) -> Report:
             section = digital
         if section is None:
             section = sections[-1]
-        top = [labels.get(c, c) for c, _n in consequences[f.id or 0].most_common(3)]
+        top = [labels.get(c, c) for c, _n in consequences.get(f.id or 0, Counter()).most_common(3)]
         by_section[section.id or 0].append(
             FaultEntry(f, by_org[f.org_id], auth, counts[f.id or 0], top, quarters[f.id or 0])
         )
