@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..faults.derived import counts_between
-from ..faults.models import Fault, Occurrence
+from ..faults.models import Fault
 from ..faults.queries import recurring_not_escalated
 from ..orgs.context import in_current_org, scoped, scoped_with
 from ..orgs.models import Authority, Organisation
@@ -207,9 +207,3 @@ def fault_thread(session: Session, fault_id: int) -> list[ThreadEntry]:
         if item is not None and meeting is not None:
             entry.items.append((item, meeting))
     return list(entries.values())
-
-
-def occurrence_count(session: Session, fault_id: int) -> int:
-    return session.exec(
-        select(func.count()).select_from(Occurrence).where(Occurrence.fault_id == fault_id)
-    ).one()

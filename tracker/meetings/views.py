@@ -568,7 +568,7 @@ def member_fault(forum_id: int, ref: str) -> Any:
     thread = [
         t for t in queries.fault_thread(s, fault.id or 0) if t.escalation.forum_id == forum.id
     ]
-    count = queries.occurrence_count(s, fault.id or 0)
+    count = fault.occurrence_count  # kept on write (tracker.faults.derived)
     limit = current_org().small_count_limit
     return render_template(
         "meetings/member_fault.html",
