@@ -194,7 +194,7 @@ def fault_page(
     q = (
         select(Occurrence, User.name)
         .outerjoin(User, User.id == Occurrence.logged_by_id)
-        .where(Occurrence.fault_id == fault.id, Occurrence.org_id == org.id)
+        .where(Occurrence.fault_id == fault.id)  # the fault is scoped: so are its occurrences
     )
     if before is not None:  # keyset: older than the last one shown
         q = q.where(
