@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 export TRACKER_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test test-pg lint fmt translations clean
+.PHONY: run test test-pg lint fmt translations clean bench
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -30,6 +30,13 @@ run: $(STAMP)
 
 test: $(STAMP) node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# National-scale benchmark (docs/benchmarks.md): builds the data set on SQLite (bench/) and on
+# a fresh PostgreSQL database (dropped afterwards), measures both over HTTP. Not part of test.
+BENCH_SCALE ?= 1.0
+BENCH_PG    ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py --scale $(BENCH_SCALE) --pg '$(BENCH_PG)' $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
