@@ -15,11 +15,16 @@ bp = Blueprint("main", __name__)
 @login_required
 def home() -> Any:
     dash = None
+    proposals = None
     if g.org is not None and g.role in ("ombud", "samordnare", "admin"):
         from .faults.queries import dashboard
 
         dash = dashboard(db.session(), g.org, current_user.id)
-    return render_template("main/home.html", org=g.org, role=g.role, dash=dash)
+    if g.org is not None and g.role in ("samordnare", "admin"):
+        from .meetings.proposals import pending_proposals
+
+        proposals = pending_proposals(db.session())
+    return render_template("main/home.html", org=g.org, role=g.role, dash=dash, proposals=proposals)
 
 
 @bp.route("/healthz")

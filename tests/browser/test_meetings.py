@@ -54,6 +54,8 @@ def test_samordnare_minutes_a_meeting(
             actor_id=None,
             starts_at=datetime.now(UTC) + timedelta(days=2),
         )
+        meeting.starts_at = datetime.now(UTC) - timedelta(hours=2)  # held: minutes come after
+        s.add(meeting)
         s.commit()
     sign_in(page, make.user("samordnare").email)
     page.goto("/forums/")
@@ -67,16 +69,21 @@ def test_samordnare_minutes_a_meeting(
     if viewport == MOBILE:
         assert_no_horizontal_scroll(page)
     # finalising without an outcome is refused, naming the item
-    page.get_by_role("button", name="Fastställ protokollet").click()
+    page.get_by_role("link", name="Fastställ minnesanteckningarna").click()
+    page.get_by_label("Jag har gått igenom minnesanteckningarna").check()
+    page.get_by_role("button", name="Fastställ minnesanteckningarna").click()
     expect(page.get_by_role("alert")).to_contain_text(f"{fault.ref} Läkarbrist i psykiatrin")
     assert_axe_clean(page)
+    page.goto(f"/meetings/{meeting.id}")
     item = page.locator(".agenda-item").filter(has_text="Läkarbrist i psykiatrin")
     item.get_by_label("Beslut").fill("Psykiatrin återkommer med en plan.")
     item.get_by_label("Ansvarig", exact=True).fill("Psykiatrins representant")
     item.get_by_label("Följs upp nästa möte").check()
     item.get_by_role("button", name="Spara anteckning").click()
     expect(page.get_by_text("Anteckningen för")).to_be_visible()
-    page.get_by_role("button", name="Fastställ protokollet").click()
+    page.get_by_role("link", name="Fastställ minnesanteckningarna").click()
+    page.get_by_label("Jag har gått igenom minnesanteckningarna").check()
+    page.get_by_role("button", name="Fastställ minnesanteckningarna").click()
     # no next meeting planned: the samordnare is asked to plan one, date proposed
     expect(page.get_by_role("heading", level=1)).to_have_text("Planera möte")
     expect(page.get_by_text("inget nästa möte är planerat")).to_be_visible()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 import vobject
@@ -48,6 +48,21 @@ def minute(client, item_id, meeting_id, outcome, decision="Beslut", **extra):
     )
 
 
+def held(session, meeting_id, hours_ago=1):
+    """Move a planned meeting into the past: minutes are finalised after the meeting."""
+    session.expire_all()
+    meeting = session.get(Meeting, meeting_id)
+    meeting.starts_at = datetime.now(UTC) - timedelta(hours=hours_ago)
+    session.add(meeting)
+    session.commit()
+
+
+def finalise(client, session, meeting_id, confirm=True):
+    held(session, meeting_id)
+    url = f"/meetings/{meeting_id}/finalise"
+    return post(client, url, {"confirm": "y"} if confirm else {}, form_url=url)
+
+
 def items(session, meeting_id, section=None):
     q = select(AgendaItem).where(AgendaItem.meeting_id == meeting_id)
     if section:
@@ -83,14 +98,14 @@ def test_whole_loop_until_closed(client, login, make, session):
     # a second meeting is planned before the first is finalised
     m2 = plan(client, forum_id, days_ahead=60)
     assert items(session, m2, "uppfoljning") == []
-    assert post(client, f"/meetings/{m1}/finalise", form_url=f"/meetings/{m1}").status_code == 302
+    assert finalise(client, session, m1).status_code == 302
     follow = items(session, m2, "uppfoljning")
     assert [i.escalation_id for i in follow] == [esc.id]
     page = client.get(f"/meetings/{m2}").get_data(as_text=True)
     assert "Senaste beslut:" in page and "Psykiatrin återkommer" in page
     # closed at the second meeting
     assert minute(client, follow[0].id, m2, "atgardat", "Bemanningen är löst").status_code == 302
-    post(client, f"/meetings/{m2}/finalise", form_url=f"/meetings/{m2}")
+    finalise(client, session, m2)
     session.expire_all()
     esc = session.get(Escalation, esc.id)
     assert (esc.status, esc.outcome) == ("avslutad", "atgardat")
@@ -113,7 +128,7 @@ def test_finalise_is_blocked_by_items_without_outcome(client, login, make, sessi
     m1 = plan(client, forum_id)
     first = items(session, m1, "nytt")[0]
     minute(client, first.id, m1, "atgardat")
-    resp = post(client, f"/meetings/{m1}/finalise", form_url=f"/meetings/{m1}")
+    resp = finalise(client, session, m1)
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400 and f"{b.ref} Fel B" in html.split("saknar utfall")[1]
     session.expire_all()
@@ -128,7 +143,7 @@ def test_locked_minutes_and_bad_input(client, login, make, session):
     m1 = plan(client, forum_id)
     item = items(session, m1, "nytt")[0]
     minute(client, item.id, m1, "ingen_atgard")
-    post(client, f"/meetings/{m1}/finalise", form_url=f"/meetings/{m1}")
+    finalise(client, session, m1)
     resp = minute(client, item.id, m1, "atgardat", "Ändrat i efterhand")
     assert resp.status_code == 409 and "låst" in resp.get_data(as_text=True)
     assert "Ändrat i efterhand" in resp.get_data(as_text=True)  # what they typed is kept
@@ -163,7 +178,7 @@ def test_forwarding_creates_linked_escalation(client, login, make, session):
         ).status_code
         == 302
     )
-    post(client, f"/meetings/{m1}/finalise", form_url=f"/meetings/{m1}")
+    finalise(client, session, m1)
     escs = session.exec(select(Escalation).order_by(Escalation.id)).all()
     assert [(e.forum_id, e.status) for e in escs] == [(lg, "avslutad"), (sf, "koad")]
     assert escs[1].forwarded_from_id == escs[0].id

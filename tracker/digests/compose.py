@@ -39,9 +39,11 @@ def meeting_message(
     contact: Contact,
     kind: str,
     page: MeetingPage | None = None,
+    *,
+    revision: int = 1,
 ) -> dict[str, Any]:
     """kind: agenda | update | cancel | minutes. Pass `page` to reuse one meeting's data
-    for all its contacts."""
+    for all its contacts. Minutes of `revision` > 1 are the corrected ones ("Rättade")."""
     page = page or meeting_page(session, org, meeting, member=True)
     base = str(current_app.config["BASE_URL"]).rstrip("/")
     data = {
@@ -53,6 +55,8 @@ def meeting_message(
         "limit": org.small_count_limit,
         "when": local(meeting.starts_at).strftime("%Y-%m-%d kl. %H:%M"),
         "outcome_labels": outcome_labels(),
+        "corrected": kind == "minutes" and revision > 1,
+        "revision": revision,
     }
     subjects = {
         "agenda": f"Dagordning: {page.forum.name} {data['when']}",
@@ -60,6 +64,8 @@ def meeting_message(
         "cancel": f"Inställt: {page.forum.name} {data['when']}",
         "minutes": f"Minnesanteckningar: {page.forum.name} {data['when']}",
     }
+    if data["corrected"]:
+        subjects["minutes"] = f"Rättade minnesanteckningar: {page.forum.name} {data['when']}"
     text, html = _render("meeting", **data)
     attachments = []
     if kind in ("agenda", "update", "cancel"):

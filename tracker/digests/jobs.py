@@ -24,10 +24,15 @@ def queue_meeting_mail(
     forum: Forum,
     contacts: list[Contact],
     kind: str,
+    revision: int = 1,
 ) -> int:
-    key_tail = {"agenda": "", "update": f":seq{meeting.sequence}", "cancel": "", "minutes": ""}[
-        kind
-    ]
+    """`revision` > 1: the corrected minutes after a reopening, once per correction."""
+    key_tail = {
+        "agenda": "",
+        "update": f":seq{meeting.sequence}",
+        "cancel": "",
+        "minutes": f":rev{revision}" if revision > 1 else "",
+    }[kind]
     keys = {c.id: f"{kind}:{meeting.id}:{c.id}{key_tail}" for c in contacts if c.email}
     # Most passes find every message already queued: look that up in one statement and
     # build the meeting's data (a dozen statements) only when someone is still due, once.
@@ -42,7 +47,9 @@ def queue_meeting_mail(
     page = meeting_page(session, org, meeting, member=True)  # contacts are forum members
     queued = 0
     for contact in due:
-        fields = compose.meeting_message(session, org, meeting, contact, kind, page)
+        fields = compose.meeting_message(
+            session, org, meeting, contact, kind, page, revision=revision
+        )
         if (
             outbox.queue(
                 session,
@@ -61,13 +68,14 @@ def queue_meeting_mail(
     return queued
 
 
-def queue_minutes(session: Session, meeting: Meeting) -> int:
-    """Called by the finalise view, in its transaction."""
+def queue_minutes(session: Session, meeting: Meeting, revision: int = 1) -> int:
+    """Called by the finalise view, in its transaction; a re-finalising (revision > 1)
+    sends the corrected minutes."""
     org = session.get(Organisation, meeting.org_id)
     forum = session.get(Forum, meeting.forum_id)
     assert org is not None and forum is not None
     contacts = list(session.exec(select(Contact).where(Contact.forum_id == forum.id)).all())
-    return queue_meeting_mail(session, org, meeting, forum, contacts, "minutes")
+    return queue_meeting_mail(session, org, meeting, forum, contacts, "minutes", revision)
 
 
 def queue_due(session: Session, *, now: datetime | None = None) -> int:

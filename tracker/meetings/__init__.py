@@ -2,4 +2,5 @@ from flask import Blueprint
 
 bp = Blueprint("meetings", __name__)
 
-from . import views  # noqa: E402,F401  (routes register on bp)
+# routes register on bp
+from . import forum_views, minutes_views, proposal_views, views  # noqa: E402,F401

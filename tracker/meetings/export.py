@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from icalendar import Calendar, Event
@@ -28,6 +29,18 @@ def _occurrences(n: int, kind: str | None, limit: int) -> str:
     return f"{count} förekomster"
 
 
+def statistics_lines(s: dict[str, Any], small_limit: int) -> list[str]:
+    lines = [f"- Nya systemfel sedan {s['since'].date().isoformat()}: {s['new_faults']}"]
+    for name, n, kind in s["per_authority"]:
+        lines.append(f"- {name}: {_occurrences(n, kind, small_limit)}")
+    for fault, n, kind in s["recurring"]:  # empty in a member's agenda
+        lines.append(
+            f"- Återkommande, inte eskalerat: {fault.ref} {fault.title} "
+            f"({_occurrences(n, kind, small_limit)})"
+        )
+    return lines
+
+
 def agenda_markdown(p: MeetingPage, *, small_limit: int) -> str:
     m = p.meeting
     when = local(m.starts_at).strftime("%Y-%m-%d kl. %H:%M")
@@ -41,18 +54,7 @@ def agenda_markdown(p: MeetingPage, *, small_limit: int) -> str:
     for section, heading in SECTION_TITLES.items():
         lines += [f"## {heading}", ""]
         if section == "statistik":
-            s = p.stats
-            lines.append(
-                f"- Nya systemfel sedan {s['since'].date().isoformat()}: {s['new_faults']}"
-            )
-            for name, n, kind in s["per_authority"]:
-                lines.append(f"- {name}: {_occurrences(n, kind, small_limit)}")
-            for fault, n, kind in s["recurring"]:  # empty in a member's agenda
-                lines.append(
-                    f"- Återkommande, inte eskalerat: {fault.ref} {fault.title} "
-                    f"({_occurrences(n, kind, small_limit)})"
-                )
-            lines.append("")
+            lines += statistics_lines(p.stats, small_limit) + [""]
             continue
         entries = p.items.get(section, [])
         if not entries:

@@ -3,6 +3,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     IntegerField,
@@ -43,6 +44,7 @@ def escalation_status_labels() -> dict[str, str]:
         "pa_dagordning": str(_l("På dagordning")),
         "uppfoljning": str(_l("Uppföljning")),
         "avslutad": str(_l("Avslutad")),
+        "avbojd": str(_l("Avböjd")),
     }
 
 
@@ -149,4 +151,23 @@ class MinutesForm(FlaskForm):
 class ResponseForm(FlaskForm):
     response = TextAreaField(
         _l("Myndighetens svar"), validators=[DataRequired(_l("Skriv ett svar.")), Length(max=3000)]
+    )
+
+
+class FinaliseForm(FlaskForm):
+    confirm = BooleanField(
+        _l(
+            "Jag har gått igenom minnesanteckningarna och vill fastställa dem. De låses och "
+            "skickas till forumets kontakter."
+        ),
+        validators=[DataRequired(_l("Kryssa i att du vill fastställa minnesanteckningarna."))],
+    )
+
+
+class ReasonForm(FlaskForm):
+    """Reopening finalised minutes, declining a proposal: the reason is required."""
+
+    reason = TextAreaField(
+        _l("Skäl"),
+        validators=[DataRequired(_l("Skriv ett skäl.")), Length(max=2000)],
     )

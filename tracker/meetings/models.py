@@ -7,7 +7,7 @@ from ..db import UTCDateTime
 from ..models_base import free_text_column, free_text_field, utc_field
 
 FORUM_KINDS = ("ledningsgrupp", "samordningsforbund", "huvudman", "natverk", "annat")
-ESCALATION_STATUSES = ("foreslagen", "koad", "pa_dagordning", "uppfoljning", "avslutad")
+ESCALATION_STATUSES = ("foreslagen", "koad", "pa_dagordning", "uppfoljning", "avslutad", "avbojd")
 ESCALATION_OUTCOMES = ("atgardat", "ingen_atgard", "vidarebefordrad")
 MEETING_STATUSES = ("planerat", "genomfort", "installt")
 SECTIONS = ("uppfoljning", "nytt", "statistik", "ovrigt")
@@ -52,6 +52,9 @@ class Escalation(SQLModel, table=True):
     accepted_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = utc_field()
     closed_at: datetime | None = utc_field(default_now=False, nullable=True)
+    # A proposal the samordnare declined (status "avbojd"), with the reason the proposer sees.
+    decline_reason: str = free_text_column()
+    declined_by_id: int | None = Field(default=None, foreign_key="user.id")
 
 
 class Meeting(SQLModel, table=True):
@@ -90,3 +93,39 @@ class AgendaItem(SQLModel, table=True):
     due_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
     response: str = free_text_column()
     response_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class MeetingMinutes(SQLModel, table=True):
+    """What one finalising froze, as Markdown: the agenda (the staff's and the members'
+    view, with the statistics of that day) and the minutes. Revision 1 is the first
+    finalising, each re-finalising after a reopening adds the next; the newest is current.
+    Documents are served from here, so they never change when data is added later."""
+
+    __tablename__ = "meeting_minutes"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "revision", name="uq_meeting_minutes_revision"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    revision: int = Field(default=1)
+    agenda_md: str = free_text_column()
+    agenda_member_md: str = free_text_column()
+    minutes_md: str = free_text_column()
+    finalised_by_id: int | None = Field(default=None, foreign_key="user.id")
+    finalised_at: datetime = utc_field()
+
+
+class MeetingReopening(SQLModel, table=True):
+    """A samordnare reopened finalised minutes to correct them, and why."""
+
+    __tablename__ = "meeting_reopening"
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    revision: int = Field(default=1)  # the revision that was reopened
+    reason: str = free_text_column()
+    reopened_by_id: int | None = Field(default=None, foreign_key="user.id")
+    reopened_at: datetime = utc_field()

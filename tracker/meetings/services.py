@@ -1,36 +1,25 @@
-"""The ledningsgrupp's loop: escalate → agenda → minutes → finalise → follow-up next time.
+"""The ledningsgrupp's loop: forums, contacts, meetings and their agenda. Escalations are in
+`proposals`, the minutes and finalising in `minutes`.
 
 Keyword-only rules; each writes its audit entry and flushes, the caller commits once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..audit import audit_log
-from ..faults import services as faults
 from ..faults.models import Fault
 from ..timeutil import utcnow
+
+# Moved to their own modules; still importable from here (the demo, the CLI, the tests).
+from .minutes import Finalised, Minutes, finalise, respond, save_minutes  # noqa: E402
 from .models import AgendaItem, Contact, Escalation, Forum, Meeting
-
-OPEN_ESCALATION = ("foreslagen", "koad", "pa_dagordning", "uppfoljning")
-
-
-class RuleError(ValueError):
-    """Refused by the rules; `code` picks the user's message, `names` lists what is missing."""
-
-    def __init__(self, code: str, names: list[str] | None = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.names = names or []
-
-
-class Locked(RuleError):
-    """The meeting's minutes are final."""
+from .proposals import accept_escalation, decline_escalation, escalate  # noqa: E402
+from .rules import OPEN_ESCALATION, Locked, RuleError, require_open
 
 
 def create_forum(
@@ -92,84 +81,6 @@ def add_contact(
         object_id=contact.id,
     )
     return contact
-
-
-# ---- escalations -------------------------------------------------------------------------
-
-
-def escalate(
-    session: Session,
-    *,
-    fault: Fault,
-    forum: Forum,
-    ask: str,
-    actor_id: int | None,
-    accept: bool,
-    forwarded_from: Escalation | None = None,
-) -> Escalation:
-    """Raise `fault` in `forum`. Without `accept` (an ombud) it is only proposed."""
-    if fault.status == "avskriven" or fault.duplicate_of_id is not None:
-        raise RuleError("fault_closed")
-    if fault.org_id != forum.org_id:
-        raise RuleError("forum")
-    already = session.exec(
-        select(Escalation.id).where(
-            Escalation.fault_id == fault.id,
-            Escalation.forum_id == forum.id,
-            col(Escalation.status).in_(OPEN_ESCALATION),
-        )
-    ).first()
-    if already is not None:
-        raise RuleError("already_open")
-    esc = Escalation(
-        org_id=fault.org_id,
-        fault_id=fault.id or 0,
-        forum_id=forum.id or 0,
-        ask=ask.strip(),
-        status="foreslagen",
-        created_by_id=actor_id,
-        forwarded_from_id=forwarded_from.id if forwarded_from else None,
-    )
-    session.add(esc)
-    session.flush()
-    audit_log(
-        session,
-        "escalation.proposed",
-        actor_id=actor_id,
-        org_id=fault.org_id,
-        object_type="escalation",
-        object_id=esc.id,
-    )
-    if accept:
-        accept_escalation(session, esc=esc, fault=fault, actor_id=actor_id)
-    return esc
-
-
-def accept_escalation(
-    session: Session, *, esc: Escalation, fault: Fault, actor_id: int | None
-) -> None:
-    if esc.status != "foreslagen":
-        raise RuleError("not_proposed")
-    esc.status = "koad"
-    esc.accepted_by_id = actor_id
-    session.add(esc)
-    if fault.status in ("ny", "bekraftad"):
-        faults.change_status(session, fault=fault, actor_id=actor_id, to="eskalerad")
-    elif fault.status in ("atgardad",):
-        faults.change_status(session, fault=fault, actor_id=actor_id, to="bekraftad")
-        faults.change_status(session, fault=fault, actor_id=actor_id, to="eskalerad")
-    audit_log(
-        session,
-        "escalation.accepted",
-        actor_id=actor_id,
-        org_id=esc.org_id,
-        object_type="escalation",
-        object_id=esc.id,
-    )
-    session.flush()
-    upcoming = next_planned_meeting(session, esc.forum_id)
-    if upcoming is not None:
-        _add_escalation_item(session, upcoming, esc, "nytt", fault)
 
 
 # ---- meetings and the agenda -------------------------------------------------------------
@@ -305,15 +216,10 @@ def plan_meeting(
     return meeting
 
 
-def _require_open(meeting: Meeting) -> None:
-    if meeting.status != "planerat":
-        raise Locked("locked")
-
-
 def reschedule(
     session: Session, *, meeting: Meeting, starts_at: datetime, place: str, actor_id: int | None
 ) -> None:
-    _require_open(meeting)
+    require_open(meeting)
     if starts_at < utcnow():
         raise RuleError("past")
     if starts_at != meeting.starts_at or place.strip() != meeting.place:
@@ -333,7 +239,7 @@ def reschedule(
 
 
 def cancel(session: Session, *, meeting: Meeting, actor_id: int | None) -> None:
-    _require_open(meeting)
+    require_open(meeting)
     meeting.status = "installt"
     meeting.sequence += 1
     session.add(meeting)
@@ -358,7 +264,7 @@ def cancel(session: Session, *, meeting: Meeting, actor_id: int | None) -> None:
 
 
 def add_item(session: Session, *, meeting: Meeting, title: str, actor_id: int | None) -> AgendaItem:
-    _require_open(meeting)
+    require_open(meeting)
     item = AgendaItem(
         org_id=meeting.org_id,
         meeting_id=meeting.id or 0,
@@ -380,7 +286,7 @@ def add_item(session: Session, *, meeting: Meeting, title: str, actor_id: int | 
 
 
 def move_item(session: Session, *, meeting: Meeting, item: AgendaItem, up: bool) -> None:
-    _require_open(meeting)
+    require_open(meeting)
     siblings = list(
         session.exec(
             select(AgendaItem)
@@ -401,7 +307,7 @@ def move_item(session: Session, *, meeting: Meeting, item: AgendaItem, up: bool)
 def back_to_queue(
     session: Session, *, meeting: Meeting, item: AgendaItem, actor_id: int | None
 ) -> None:
-    _require_open(meeting)
+    require_open(meeting)
     if item.section != "nytt" or item.escalation_id is None:
         raise RuleError("not_new")
     esc = session.get(Escalation, item.escalation_id)
@@ -420,127 +326,16 @@ def back_to_queue(
     session.flush()
 
 
-@dataclass
-class Minutes:
-    discussion: str = ""
-    decision: str = ""
-    responsible: str = ""
-    responsible_contact_id: int | None = None
-    outcome: str | None = None
-    forward_forum_id: int | None = None
-    due_on: date | None = None
-
-
-def save_minutes(
-    session: Session, *, meeting: Meeting, item: AgendaItem, minutes: Minutes, actor_id: int | None
-) -> None:
-    _require_open(meeting)
-    if minutes.outcome == "vidarebefordras" and not minutes.forward_forum_id:
-        raise RuleError("forward_forum")
-    item.discussion = minutes.discussion.strip()
-    item.decision = minutes.decision.strip()
-    item.responsible = minutes.responsible.strip()
-    item.responsible_contact_id = minutes.responsible_contact_id
-    item.outcome = minutes.outcome
-    item.forward_forum_id = (
-        minutes.forward_forum_id if minutes.outcome == "vidarebefordras" else None
-    )
-    item.due_on = minutes.due_on
-    session.add(item)
-    audit_log(
-        session,
-        "agenda_item.minuted",
-        actor_id=actor_id,
-        org_id=meeting.org_id,
-        object_type="agenda_item",
-        object_id=item.id,
-    )
-    session.flush()
-
-
-def respond(session: Session, *, item: AgendaItem, text: str, actor_id: int | None) -> None:
-    item.response = text.strip()
-    item.response_by_id = actor_id
-    session.add(item)
-    audit_log(
-        session,
-        "agenda_item.responded",
-        actor_id=actor_id,
-        org_id=item.org_id,
-        object_type="agenda_item",
-        object_id=item.id,
-    )
-    session.flush()
-
-
-@dataclass
-class Finalised:
-    next_meeting: Meeting | None
-    proposed_start: datetime | None
-    follow_ups: int
-
-
-def finalise(session: Session, *, meeting: Meeting, actor_id: int | None) -> Finalised:
-    """Lock the minutes and carry every open follow-up to the forum's next planned meeting."""
-    _require_open(meeting)
-    items = list(
-        session.exec(
-            select(AgendaItem)
-            .where(AgendaItem.meeting_id == meeting.id)
-            .order_by(AgendaItem.section, AgendaItem.position)
-        ).all()
-    )
-    missing = [i.title for i in items if i.escalation_id is not None and not i.outcome]
-    if missing:
-        raise RuleError("missing_outcome", missing)
-    follow_ups = 0
-    for item in items:
-        if item.escalation_id is None:
-            continue
-        esc = session.get(Escalation, item.escalation_id)
-        assert esc is not None
-        if item.outcome == "foljs_upp":
-            esc.status = "uppfoljning"
-            follow_ups += 1
-        else:
-            esc.status = "avslutad"
-            esc.closed_at = utcnow()
-            esc.outcome = {
-                "atgardat": "atgardat",
-                "ingen_atgard": "ingen_atgard",
-                "vidarebefordras": "vidarebefordrad",
-            }[item.outcome or ""]
-        session.add(esc)
-        if item.outcome == "vidarebefordras" and item.forward_forum_id:
-            target = session.get(Forum, item.forward_forum_id)
-            fault = session.get(Fault, esc.fault_id)
-            if target is not None and fault is not None and target.org_id == meeting.org_id:
-                session.flush()
-                escalate(
-                    session,
-                    fault=fault,
-                    forum=target,
-                    ask=item.decision or esc.ask,
-                    actor_id=actor_id,
-                    accept=True,
-                    forwarded_from=esc,
-                )
-    meeting.status = "genomfort"
-    meeting.finalised_at = utcnow()
-    session.add(meeting)
-    audit_log(
-        session,
-        "meeting.finalised",
-        actor_id=actor_id,
-        org_id=meeting.org_id,
-        object_type="meeting",
-        object_id=meeting.id,
-    )
-    session.flush()
-    nxt = next_planned_meeting(session, meeting.forum_id)
-    if nxt is not None:
-        build_agenda(session, nxt)
-        return Finalised(nxt, None, follow_ups)
-    forum = session.get(Forum, meeting.forum_id)
-    assert forum is not None
-    return Finalised(None, proposed_next_start(session, forum), follow_ups)
+__all__ = [
+    "OPEN_ESCALATION",
+    "Finalised",
+    "Locked",
+    "Minutes",
+    "RuleError",
+    "accept_escalation",
+    "decline_escalation",
+    "escalate",
+    "finalise",
+    "respond",
+    "save_minutes",
+]

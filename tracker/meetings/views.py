@@ -1,4 +1,5 @@
-"""Forums, escalations, meetings with their agenda and minutes, and what members see."""
+"""Meetings with their agenda and minutes, and what the area's views share. Forums are in
+`forum_views`, escalations in `proposal_views`, finalising and documents in `minutes_views`."""
 
 from __future__ import annotations
 
@@ -8,25 +9,17 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlmodel import select
+from sqlmodel import col, select
 
 from .. import db
-from ..accounts.models import User
-from ..digests.jobs import queue_minutes
 from ..digests.status import digest_status
-from ..faults.common import MANAGERS, WORKERS, get_fault_or_404
+from ..faults.common import MANAGERS, WORKERS
 from ..faults.forms import status_labels
-from ..faults.models import Fault
 from ..guard import guard_form
-from ..orgs.context import current_org, get_scoped_or_404, role_required, scoped_with
-from ..orgs.models import Membership
-from ..suppression import suppress
+from ..orgs.context import current_org, get_scoped_or_404, role_required
 from ..timeutil import local
 from . import bp, export, queries, services
 from .forms import (
-    ContactForm,
-    EscalateForm,
-    ForumForm,
     ItemForm,
     MeetingForm,
     MinutesForm,
@@ -36,7 +29,8 @@ from .forms import (
     kind_labels,
     outcome_labels,
 )
-from .models import AgendaItem, Contact, Escalation, Forum, Meeting
+from .models import AgendaItem, Contact, Forum, Meeting, MeetingReopening
+from .rules import is_reopened, minutes_editable
 
 ALL_ROLES = (*WORKERS, "ledamot")
 any_member = role_required(*ALL_ROLES)
@@ -51,6 +45,12 @@ RULE_MESSAGES = {
     "not_new": _l("Bara nya ärenden kan flyttas tillbaka till kön."),
     "not_proposed": _l("Eskaleringen är redan godkänd."),
     "locked": _l("Mötet är avslutat och protokollet låst; det kan inte ändras."),
+    "outcome_fixed": _l(
+        "Utfallet kan inte ändras i rättade minnesanteckningar, bara texten. Ta upp ärendet "
+        "på nästa möte i stället."
+    ),
+    "not_finalised": _l("Minnesanteckningarna är inte fastställda."),
+    "reason": _l("Skriv ett skäl."),
 }
 
 
@@ -89,167 +89,6 @@ def visible_meeting_or_404(meeting_id: int) -> Meeting:
     if only is not None and meeting.forum_id not in only:
         abort(404)
     return meeting
-
-
-# ---- forums ------------------------------------------------------------------------------
-
-
-@bp.route("/forums/")
-@any_member
-def forum_list() -> Any:
-    return render_template(
-        "meetings/forums.html",
-        forums=queries.forums(db.session(), _visible_forum_ids()),
-        **_labels(),
-    )
-
-
-@bp.route("/forums/new", methods=["GET", "POST"], defaults={"forum_id": None})
-@bp.route("/forums/<int:forum_id>/edit", methods=["GET", "POST"])
-@managers_only
-def forum_edit(forum_id: int | None) -> Any:
-    s = db.session()
-    forum = get_scoped_or_404(Forum, forum_id) if forum_id else None
-    form = ForumForm(obj=forum)
-    form.setup()
-    if request.method == "POST":
-        if form.validate_on_submit() and guard_form(form, ["name"], blocking_only=True):
-            if forum is None:
-                forum = services.create_forum(
-                    s,
-                    org_id=current_org().id or 0,
-                    actor_id=current_user.id,
-                    name=form.name.data or "",
-                    kind=form.kind.data or "annat",
-                    lead_days=form.lead_days.data or 7,
-                    cadence_per_year=form.cadence_per_year.data or 4,
-                )
-            else:
-                form.populate_obj(forum)
-                s.add(forum)
-            s.commit()
-            flash(_("Forumet är sparat."), "success")
-            return redirect(url_for("meetings.forum_page", forum_id=forum.id))
-        return render_template("meetings/forum_edit.html", form=form, forum=forum), 400
-    return render_template("meetings/forum_edit.html", form=form, forum=forum)
-
-
-def _member_choices() -> list[tuple[int, str]]:
-    rows = (
-        db.session()
-        .exec(
-            scoped_with(Membership, User)
-            .join(User, User.id == Membership.user_id)
-            .where(Membership.role == "ledamot")
-            .order_by(User.name)
-        )
-        .all()
-    )
-    return [(u.id or 0, f"{u.name} ({u.email})") for _m, u in rows]
-
-
-@bp.route("/forums/<int:forum_id>")
-@any_member
-def forum_page(forum_id: int) -> Any:
-    forum = visible_forum_or_404(forum_id)
-    page = queries.forum_page(db.session(), forum)
-    contact_form = None
-    if g.role in MANAGERS:
-        contact_form = ContactForm()
-        contact_form.setup(_member_choices())
-    return render_template("meetings/forum.html", p=page, contact_form=contact_form, **_labels())
-
-
-@bp.route("/forums/<int:forum_id>/contacts", methods=["POST"])
-@managers_only
-def contact_add(forum_id: int) -> Any:
-    s = db.session()
-    forum = get_scoped_or_404(Forum, forum_id)
-    form = ContactForm()
-    form.setup(_member_choices())
-    if form.validate_on_submit() and guard_form(form, ["name", "represents"], blocking_only=True):
-        services.add_contact(
-            s,
-            forum=forum,
-            actor_id=current_user.id,
-            name=form.name.data or "",
-            email=form.email.data or "",
-            represents=form.represents.data or "",
-            user_id=form.user_id.data or None,
-        )
-        s.commit()
-        flash(_("Kontakten är tillagd."), "success")
-        return redirect(url_for("meetings.forum_page", forum_id=forum.id))
-    page = queries.forum_page(s, forum)
-    return render_template("meetings/forum.html", p=page, contact_form=form, **_labels()), 400
-
-
-@bp.route("/contacts/<int:contact_id>/delete", methods=["POST"])
-@managers_only
-def contact_delete(contact_id: int) -> Any:
-    s = db.session()
-    contact = get_scoped_or_404(Contact, contact_id)
-    s.delete(contact)
-    s.commit()
-    flash(_("Kontakten är borttagen."), "success")
-    return redirect(url_for("meetings.forum_page", forum_id=contact.forum_id))
-
-
-# ---- escalation --------------------------------------------------------------------------
-
-
-@bp.route("/faults/<ref>/escalate", methods=["GET", "POST"])
-@workers_only
-def escalate(ref: str) -> Any:
-    s = db.session()
-    fault = get_fault_or_404(ref)
-    form = EscalateForm()
-    form.setup([(f.id or 0, f.name) for f in queries.forums(s)])
-    if request.method == "GET":
-        return render_template("meetings/escalate.html", form=form, fault=fault)
-    if not (form.validate_on_submit() and guard_form(form, ["ask"])):
-        return render_template("meetings/escalate.html", form=form, fault=fault), 400
-    forum = get_scoped_or_404(Forum, form.forum_id.data)
-    try:
-        services.escalate(
-            s,
-            fault=fault,
-            forum=forum,
-            ask=form.ask.data or "",
-            actor_id=current_user.id,
-            accept=g.role in MANAGERS,
-        )
-    except services.RuleError as exc:
-        form.form_errors.append(rule_message(exc.code))
-        return render_template("meetings/escalate.html", form=form, fault=fault), 400
-    s.commit()
-    if g.role in MANAGERS:
-        flash(_("%(ref)s är eskalerat till %(forum)s.", ref=fault.ref, forum=forum.name), "success")
-    else:
-        flash(
-            _(
-                "Förslaget att eskalera till %(forum)s är skickat till samordnaren.",
-                forum=forum.name,
-            ),
-            "success",
-        )
-    return redirect(url_for("faults.fault_page", ref=fault.ref))
-
-
-@bp.route("/escalations/<int:esc_id>/accept", methods=["POST"])
-@managers_only
-def escalation_accept(esc_id: int) -> Any:
-    s = db.session()
-    esc = get_scoped_or_404(Escalation, esc_id)
-    fault = get_scoped_or_404(Fault, esc.fault_id)
-    try:
-        services.accept_escalation(s, esc=esc, fault=fault, actor_id=current_user.id)
-    except services.RuleError as exc:
-        flash(rule_message(exc.code), "error")
-        return redirect(url_for("meetings.forum_page", forum_id=esc.forum_id)), 400
-    s.commit()
-    flash(_("Eskaleringen är godkänd och köad."), "success")
-    return redirect(url_for("meetings.forum_page", forum_id=esc.forum_id))
 
 
 # ---- meetings ----------------------------------------------------------------------------
@@ -320,6 +159,17 @@ def meeting_edit(meeting_id: int) -> Any:
     ), 400
 
 
+def latest_reopening(session: Any, meeting: Meeting) -> MeetingReopening | None:
+    """Why the minutes are open again (only while they are)."""
+    if not is_reopened(meeting):
+        return None
+    return session.exec(
+        select(MeetingReopening)
+        .where(MeetingReopening.meeting_id == meeting.id)
+        .order_by(col(MeetingReopening.id).desc())
+    ).first()
+
+
 def _render_meeting(meeting: Meeting, status: int = 200, **forms: Any) -> Any:
     s = db.session()
     org = current_org()
@@ -329,7 +179,7 @@ def _render_meeting(meeting: Meeting, status: int = 200, **forms: Any) -> Any:
     ]
     other_forums = [(f.id or 0, f.name) for f in page.forums if f.id != meeting.forum_id]
     minutes_forms: dict[int, MinutesForm] = {}
-    if g.role in MANAGERS and meeting.status == "planerat":
+    if g.role in MANAGERS and minutes_editable(meeting):
         for section in ("uppfoljning", "nytt", "ovrigt"):
             for item, _esc, _fault in page.items.get(section, []):
                 f = forms.get(f"minutes_{item.id}") or MinutesForm(
@@ -354,6 +204,8 @@ def _render_meeting(meeting: Meeting, status: int = 200, **forms: Any) -> Any:
         unsaved=forms.get("unsaved", []),
         small_limit=org.small_count_limit,
         digest=digest_status(s, page) if g.role in MANAGERS else None,
+        correcting=is_reopened(meeting),
+        reopening=latest_reopening(s, meeting) if g.role in MANAGERS else None,
         **_labels(),
     ), status
 
@@ -397,7 +249,7 @@ def item_minutes(item_id: int) -> Any:
         [(c.id or 0, c.name) for c in page_contacts],
         [(f.id or 0, f.name) for f in queries.forums(s) if f.id != meeting.forum_id],
     )
-    if meeting.status != "planerat":
+    if not minutes_editable(meeting):
         unsaved = [
             t for t in (form.discussion.data, form.decision.data, form.responsible.data) if t
         ]
@@ -417,6 +269,10 @@ def item_minutes(item_id: int) -> Any:
                 s, meeting=meeting, item=item, minutes=minutes, actor_id=current_user.id
             )
         except services.RuleError as exc:
+            if exc.code == "outcome_fixed":  # no outcome field while correcting
+                return _render_meeting(
+                    meeting, 400, errors=[rule_message(exc.code)], **{f"minutes_{item.id}": form}
+                )
             form.forward_forum_id.errors = [rule_message(exc.code)]
         else:
             s.commit()
@@ -481,39 +337,6 @@ def item_response(item_id: int) -> Any:
     return _render_meeting(meeting, 400, response_forms={item.id: form})
 
 
-@bp.route("/meetings/<int:meeting_id>/finalise", methods=["POST"])
-@managers_only
-def meeting_finalise(meeting_id: int) -> Any:
-    s = db.session()
-    meeting = get_scoped_or_404(Meeting, meeting_id)
-    try:
-        result = services.finalise(s, meeting=meeting, actor_id=current_user.id)
-        queue_minutes(s, meeting)  # the minutes digest commits with the finalising
-    except services.Locked:
-        return _render_meeting(meeting, 409, errors=[rule_message("locked")])
-    except services.RuleError as exc:
-        message = _(
-            "Protokollet kan inte fastställas: dessa ärenden saknar utfall: %(names)s.",
-            names="; ".join(exc.names),
-        )
-        return _render_meeting(meeting, 400, errors=[message])
-    s.commit()
-    flash(_("Protokollet är fastställt och låst."), "success")
-    if result.next_meeting is not None:
-        flash(_("%(n)d ärenden följs upp på nästa möte.", n=result.follow_ups), "info")
-        return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
-    if result.follow_ups:
-        flash(
-            _(
-                "%(n)d ärenden ska följas upp men inget nästa möte är planerat. Planera det nu.",
-                n=result.follow_ups,
-            ),
-            "info",
-        )
-        return redirect(url_for("meetings.meeting_new", forum_id=meeting.forum_id))
-    return redirect(url_for("meetings.meeting_page", meeting_id=meeting.id))
-
-
 @bp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
 @managers_only
 def meeting_cancel(meeting_id: int) -> Any:
@@ -528,16 +351,6 @@ def meeting_cancel(meeting_id: int) -> Any:
     return redirect(url_for("meetings.forum_page", forum_id=meeting.forum_id))
 
 
-@bp.route("/meetings/<int:meeting_id>/agenda.md")
-@any_member
-def agenda_md(meeting_id: int) -> Any:
-    meeting = visible_meeting_or_404(meeting_id)
-    org = current_org()
-    page = queries.meeting_page(db.session(), org, meeting, member=g.role == "ledamot")
-    text = export.agenda_markdown(page, small_limit=org.small_count_limit)
-    return Response(text, mimetype="text/markdown; charset=utf-8")
-
-
 @bp.route("/meetings/<int:meeting_id>.ics")
 @any_member
 def meeting_ics(meeting_id: int) -> Any:
@@ -547,36 +360,4 @@ def meeting_ics(meeting_id: int) -> Any:
         export.meeting_ics(page),
         mimetype="text/calendar; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="mote-{meeting.id}.ics"'},
-    )
-
-
-@bp.route("/forums/<int:forum_id>/faults/<ref>")
-@any_member
-def member_fault(forum_id: int, ref: str) -> Any:
-    """What a forum member may see of a fault escalated to their forum: title, description,
-    report summary and an aggregate count – never narratives."""
-    s = db.session()
-    forum = visible_forum_or_404(forum_id)
-    fault = get_fault_or_404(ref)
-    escalated = s.exec(
-        select(Escalation.id).where(
-            Escalation.fault_id == fault.id, Escalation.forum_id == forum.id
-        )
-    ).first()
-    if escalated is None:
-        abort(404)
-    thread = [
-        t for t in queries.fault_thread(s, fault.id or 0) if t.escalation.forum_id == forum.id
-    ]
-    count = fault.occurrence_count  # kept on write (tracker.faults.derived)
-    limit = current_org().small_count_limit
-    return render_template(
-        "meetings/member_fault.html",
-        forum=forum,
-        fault=fault,
-        count=count,
-        hidden=suppress({"count": count}, [], limit).kind("count"),
-        thread=thread,
-        small_limit=limit,
-        **_labels(),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 
 from docx import Document
 from docx.document import Document as DocumentType
@@ -68,4 +69,17 @@ def markdown_to_docx(markdown: str) -> bytes:
         i += 1
     buf = io.BytesIO()
     doc.save(buf)
-    return buf.getvalue()
+    return _fixed_timestamps(buf.getvalue())
+
+
+def _fixed_timestamps(data: bytes) -> bytes:
+    """The same document gives the same bytes: the zip's entries get one fixed time (the
+    save time otherwise changes every two seconds), so a frozen document stays identical."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
