@@ -380,6 +380,15 @@ class Generator:
         if not rows:
             return
         table = _table(model)
+        # Columns added later with a scalar default (the app's own default) get it here too,
+        # since COPY and executemany only write the columns named.
+        missing = {
+            c.name: c.default.arg
+            for c in table.columns
+            if c.name not in rows[0] and c.default is not None and c.default.is_scalar
+        }
+        if missing:
+            rows = [{**missing, **r} for r in rows]
         if self.pg and len(rows) > 1000:
             self.copy(conn, table, list(rows[0]), (tuple(r.values()) for r in rows))
             return

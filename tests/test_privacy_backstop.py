@@ -29,6 +29,7 @@ EXEMPT = {
     "escalation.outcome": "code",
     "escalation.status": "code",
     "fault.level": "code",
+    "fault_consequence_month.code": "code",
     "fault.ref": "reference",
     "fault.status": "code",
     "fault_event.from_status": "code",

@@ -6,6 +6,7 @@ from .digests.models import OutboxMessage
 from .faults.models import (
     Fault,
     FaultAuthority,
+    FaultConsequenceMonth,
     FaultEvent,
     FaultMonth,
     FaultRelation,
@@ -29,6 +30,7 @@ __all__ = [
     "Authority",
     "Fault",
     "FaultAuthority",
+    "FaultConsequenceMonth",
     "FaultEvent",
     "FaultMonth",
     "FaultRelation",

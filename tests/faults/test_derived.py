@@ -11,12 +11,12 @@ from sqlmodel import Session, select
 
 from tracker.faults import derived
 from tracker.faults import services as faults
-from tracker.faults.models import Fault, FaultMonth, Occurrence
+from tracker.faults.models import Fault, FaultConsequenceMonth, FaultMonth, Occurrence
 from tracker.faults.services import Recurrence
 from tracker.orgs.models import Organisation
 
 
-def _snapshot(session: Session) -> tuple[list, list]:
+def _snapshot(session: Session) -> tuple[list, list, list]:
     session.expire_all()
     counts = sorted(
         (f.id, f.occurrence_count, f.last_observed_on) for f in session.exec(select(Fault)).all()
@@ -25,10 +25,16 @@ def _snapshot(session: Session) -> tuple[list, list]:
         (m.fault_id, m.month, m.n)
         for m in session.exec(select(FaultMonth).where(FaultMonth.n != 0)).all()
     )
-    return counts, months
+    per_code = sorted(
+        (m.fault_id, m.month, m.code, m.n)
+        for m in session.exec(
+            select(FaultConsequenceMonth).where(FaultConsequenceMonth.n != 0)
+        ).all()
+    )
+    return counts, months, per_code
 
 
-def _truth(session: Session) -> tuple[list, list]:
+def _truth(session: Session) -> tuple[list, list, list]:
     """What the occurrences say, computed in Python."""
     occs = session.exec(select(Occurrence)).all()
     counts = []
@@ -36,10 +42,17 @@ def _truth(session: Session) -> tuple[list, list]:
         mine = [o.observed_on for o in occs if o.fault_id == f.id]
         counts.append((f.id, len(mine), max(mine) if mine else None))
     per_month: dict[tuple[int, date], int] = {}
+    per_code: dict[tuple[int, date, str], int] = {}
     for o in occs:
         key = (o.fault_id, o.observed_on.replace(day=1))
         per_month[key] = per_month.get(key, 0) + 1
-    return sorted(counts), sorted((f, m, n) for (f, m), n in per_month.items())
+        for code in set(o.consequence_list):
+            per_code[(*key, code)] = per_code.get((*key, code), 0) + 1
+    return (
+        sorted(counts),
+        sorted((f, m, n) for (f, m), n in per_month.items()),
+        sorted((f, m, c, n) for (f, m, c), n in per_code.items()),
+    )
 
 
 def test_writes_keep_the_counts_that_a_recompute_rebuilds(app, make, runner, session):
@@ -50,17 +63,19 @@ def test_writes_keep_the_counts_that_a_recompute_rebuilds(app, make, runner, ses
     days = [date(2026, 1, 31), date(2026, 2, 1), date(2026, 2, 28), date(2025, 12, 31)]
     with Session(engine, expire_on_commit=False) as s:
         fa, fb, fc = (s.get(Fault, x.id) for x in (a, b, c))
+        mixes = [["halsa"], ["halsa", "skulder"], [], ["barn"]]
         logged = [
-            faults.log_occurrence(s, fault=f, actor_id=None, observed_on=d)
+            faults.log_occurrence(s, fault=f, actor_id=None, observed_on=d, consequences=mix)
             for f in (fa, fb, fc)
-            for d in days
+            for d, mix in zip(days, mixes, strict=True)
         ]
         s.commit()
         # Move one to another month, one within its month, and the latest one back in time.
-        for occ, new_day in [
-            (logged[0], date(2026, 3, 15)),
-            (logged[1], date(2026, 2, 10)),
-            (logged[6], date(2025, 6, 1)),
+        for occ, new_day, mix in [
+            (logged[0], date(2026, 3, 15), ["halsa"]),
+            (logged[1], date(2026, 2, 10), ["vardglapp"]),
+            (logged[6], date(2025, 6, 1), []),
+            (logged[9], logged[9].observed_on, ["annat", "halsa"]),
         ]:
             faults.update_occurrence(
                 s,
@@ -70,7 +85,7 @@ def test_writes_keep_the_counts_that_a_recompute_rebuilds(app, make, runner, ses
                 narrative="",
                 gender=None,
                 age_band=None,
-                consequences=[],
+                consequences=mix,
             )
         s.commit()
         faults.merge_into(s, fault=s.get(Fault, c.id), into=s.get(Fault, b.id), actor_id=None)
@@ -83,6 +98,7 @@ def test_writes_keep_the_counts_that_a_recompute_rebuilds(app, make, runner, ses
 
     with Session(engine) as s:  # scramble the derived data, as a bulk import would leave it
         s.exec(FaultMonth.__table__.delete())  # type: ignore[attr-defined]
+        s.exec(FaultConsequenceMonth.__table__.delete())  # type: ignore[attr-defined]
         for f in s.exec(select(Fault)).all():
             f.occurrence_count, f.last_observed_on = 999, None
             s.add(f)

@@ -2,7 +2,8 @@
 
 - `fault.occurrence_count` and `fault.last_observed_on`;
 - `fault_month`: occurrences per fault and calendar month (the chart, the dashboard's
-  counts per authority, and the recurrence window).
+  counts per authority, and the recurrence window);
+- `fault_consequence_month`: the same per consequence code (the annual report).
 
 Every write of an occurrence (log, edit of its date, move by a merge) updates them in the
 same transaction, with statements that add to the stored value (never read-modify-write),
@@ -23,6 +24,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal,
     literal_column,
     select,
     union_all,
@@ -31,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
-from .models import Fault, FaultMonth, Occurrence
+from .models import CONSEQUENCES, Fault, FaultConsequenceMonth, FaultMonth, Occurrence
 
 
 def month_of(day: date) -> date:
@@ -42,22 +44,47 @@ def next_month(day: date) -> date:
     return date(day.year + 1, 1, 1) if day.month == 12 else date(day.year, day.month + 1, 1)
 
 
-def _upsert_month(session: Session, *, fault_id: int, org_id: int, month: date, delta: int) -> None:
-    dialect = session.get_bind().dialect.name
-    values = {"fault_id": fault_id, "org_id": org_id, "month": month, "n": delta}
-    table: Any = FaultMonth.__table__  # type: ignore[attr-defined]
-    if dialect == "postgresql":
+def _upsert(session: Session, model: Any, keys: list[str], values: dict[str, Any]) -> None:
+    """Add values["n"] to the row with these keys (insert it when missing), atomically."""
+    table: Any = model.__table__
+    if session.get_bind().dialect.name == "postgresql":
         stmt: Any = postgresql.insert(table).values(values)
     else:
         stmt = sqlite.insert(table).values(values)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["fault_id", "month"], set_={"n": table.c.n + stmt.excluded.n}
-    )
+    stmt = stmt.on_conflict_do_update(index_elements=keys, set_={"n": table.c.n + stmt.excluded.n})
     session.execute(stmt)
 
 
-def occurrence_added(session: Session, *, fault_id: int, org_id: int, observed_on: date) -> None:
+def _upsert_month(session: Session, *, fault_id: int, org_id: int, month: date, delta: int) -> None:
+    values = {"fault_id": fault_id, "org_id": org_id, "month": month, "n": delta}
+    _upsert(session, FaultMonth, ["fault_id", "month"], values)
+
+
+def _upsert_consequences(
+    session: Session, *, fault_id: int, org_id: int, month: date, codes: list[str], delta: int
+) -> None:
+    for code in sorted(set(codes)):
+        values = {"fault_id": fault_id, "org_id": org_id, "month": month, "code": code, "n": delta}
+        _upsert(session, FaultConsequenceMonth, ["fault_id", "month", "code"], values)
+
+
+def occurrence_added(
+    session: Session,
+    *,
+    fault_id: int,
+    org_id: int,
+    observed_on: date,
+    consequences: list[str] | None = None,
+) -> None:
     _upsert_month(session, fault_id=fault_id, org_id=org_id, month=month_of(observed_on), delta=1)
+    _upsert_consequences(
+        session,
+        fault_id=fault_id,
+        org_id=org_id,
+        month=month_of(observed_on),
+        codes=consequences or [],
+        delta=1,
+    )
     last = col(Fault.last_observed_on)
     session.execute(
         update(Fault)
@@ -69,13 +96,31 @@ def occurrence_added(session: Session, *, fault_id: int, org_id: int, observed_o
     )
 
 
-def occurrence_redated(
-    session: Session, *, fault_id: int, org_id: int, before: date, after: date
+def occurrence_changed(
+    session: Session,
+    *,
+    fault_id: int,
+    org_id: int,
+    before: date,
+    after: date,
+    consequences_before: list[str],
+    consequences_after: list[str],
 ) -> None:
-    if month_of(before) != month_of(after):
-        _upsert_month(session, fault_id=fault_id, org_id=org_id, month=month_of(before), delta=-1)
-        _upsert_month(session, fault_id=fault_id, org_id=org_id, month=month_of(after), delta=1)
-    _refresh_last(session, fault_id)
+    """An occurrence's date or consequences were edited."""
+    month_before, month_after = month_of(before), month_of(after)
+    if month_before != month_after:
+        _upsert_month(session, fault_id=fault_id, org_id=org_id, month=month_before, delta=-1)
+        _upsert_month(session, fault_id=fault_id, org_id=org_id, month=month_after, delta=1)
+    if month_before != month_after or set(consequences_before) != set(consequences_after):
+        for month, codes, delta in (
+            (month_before, consequences_before, -1),
+            (month_after, consequences_after, 1),
+        ):
+            _upsert_consequences(
+                session, fault_id=fault_id, org_id=org_id, month=month, codes=codes, delta=delta
+            )
+    if before != after:
+        _refresh_last(session, fault_id)
 
 
 def _refresh_last(session: Session, fault_id: int) -> None:
@@ -92,6 +137,9 @@ def recompute_faults(session: Session, fault_ids: list[int]) -> None:
     if not fault_ids:
         return
     session.execute(delete(FaultMonth).where(col(FaultMonth.fault_id).in_(fault_ids)))
+    session.execute(
+        delete(FaultConsequenceMonth).where(col(FaultConsequenceMonth.fault_id).in_(fault_ids))
+    )
     _insert_months(session, col(Occurrence.fault_id).in_(fault_ids))
     _update_faults(session, col(Fault.id).in_(fault_ids))
 
@@ -100,10 +148,14 @@ def recompute_all(session: Session, org_id: int | None = None) -> None:
     """Rebuild every count (of one organisation, or of all) from the base rows."""
     if org_id is None:
         session.execute(delete(FaultMonth))
+        session.execute(delete(FaultConsequenceMonth))
         _insert_months(session, literal_column("1") == 1)
         _update_faults(session, literal_column("1") == 1)
     else:
         session.execute(delete(FaultMonth).where(col(FaultMonth.org_id) == org_id))
+        session.execute(
+            delete(FaultConsequenceMonth).where(col(FaultConsequenceMonth.org_id) == org_id)
+        )
         _insert_months(session, col(Occurrence.org_id) == org_id)
         _update_faults(session, col(Fault.org_id) == org_id)
 
@@ -121,6 +173,24 @@ def _insert_months(session: Session, where: Any) -> None:
     )
     table: Any = FaultMonth.__table__  # type: ignore[attr-defined]
     session.execute(insert(table).from_select(["fault_id", "org_id", "month", "n"], rows))
+    # Consequences are a comma-separated list: one grouped insert per code.
+    padded = literal(",") + col(Occurrence.consequences) + literal(",")
+    cons_table: Any = FaultConsequenceMonth.__table__  # type: ignore[attr-defined]
+    for code in CONSEQUENCES:
+        per_code = (
+            select(
+                col(Occurrence.fault_id),
+                col(Occurrence.org_id),
+                month.label("month"),
+                literal(code).label("code"),
+                func.count(),
+            )
+            .where(where, padded.like(f"%,{code},%"))
+            .group_by(col(Occurrence.fault_id), col(Occurrence.org_id), month)
+        )
+        session.execute(
+            insert(cons_table).from_select(["fault_id", "org_id", "month", "code", "n"], per_code)
+        )
 
 
 def _update_faults(session: Session, where: Any) -> None:

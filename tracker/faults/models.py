@@ -107,14 +107,15 @@ class Occurrence(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    # Looked up by (org_id, observed_on) and (logged_by_id, created_at): see __table_args__.
+    org_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE")
     fault_id: int = Field(foreign_key="fault.id", index=True)
     observed_on: date = Field(sa_column=Column(Date, nullable=False, index=True))
     narrative: str = free_text_column()
     gender: str | None = Field(default=None, max_length=20)
     age_band: str | None = Field(default=None, max_length=20)
     consequences: str = Field(default="", max_length=200)  # comma-separated codes
-    logged_by_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    logged_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = utc_field()
     updated_at: datetime = utc_field()
 
@@ -131,5 +132,19 @@ class FaultMonth(SQLModel, table=True):
 
     fault_id: int = Field(foreign_key="fault.id", primary_key=True, ondelete="CASCADE")
     month: date = Field(sa_column=Column(Date, primary_key=True))
+    org_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE")
+    n: int = Field(default=0)
+
+
+class FaultConsequenceMonth(SQLModel, table=True):
+    """Occurrences of a fault in a calendar month with a given consequence, kept on write
+    (tracker.faults.derived) for the annual report."""
+
+    __tablename__ = "fault_consequence_month"
+    __table_args__ = (Index("ix_fault_consequence_month_org_month", "org_id", "month"),)
+
+    fault_id: int = Field(foreign_key="fault.id", primary_key=True, ondelete="CASCADE")
+    month: date = Field(sa_column=Column(Date, primary_key=True))
+    code: str = Field(max_length=20, primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE")
     n: int = Field(default=0)

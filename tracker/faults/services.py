@@ -239,7 +239,11 @@ def log_occurrence(
     session.add(occ)
     session.flush()
     derived.occurrence_added(
-        session, fault_id=fault.id, org_id=fault.org_id, observed_on=observed_on
+        session,
+        fault_id=fault.id,
+        org_id=fault.org_id,
+        observed_on=observed_on,
+        consequences=occ.consequence_list,
     )
     audit_log(
         session,
@@ -264,7 +268,7 @@ def update_occurrence(
     age_band: str | None,
     consequences: list[str],
 ) -> None:
-    before = occ.observed_on
+    before, consequences_before = occ.observed_on, occ.consequence_list
     occ.observed_on = observed_on
     occ.narrative = narrative.strip()
     occ.gender = gender or None
@@ -281,10 +285,15 @@ def update_occurrence(
         object_id=occ.id,
     )
     session.flush()
-    if before != observed_on:
-        derived.occurrence_redated(
-            session, fault_id=occ.fault_id, org_id=occ.org_id, before=before, after=observed_on
-        )
+    derived.occurrence_changed(
+        session,
+        fault_id=occ.fault_id,
+        org_id=occ.org_id,
+        before=before,
+        after=observed_on,
+        consequences_before=consequences_before,
+        consequences_after=occ.consequence_list,
+    )
     search.index_occurrence(session, occ)
 
 

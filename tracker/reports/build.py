@@ -11,18 +11,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import case, func, literal, or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from ..faults.forms import consequence_labels
 from ..faults.models import (
-    CONSEQUENCES,
     Fault,
     FaultAuthority,
+    FaultConsequenceMonth,
     FaultEvent,
     FaultMonth,
     FaultTheme,
-    Occurrence,
     Theme,
 )
 from ..meetings.forms import outcome_labels
@@ -150,8 +149,8 @@ def _active(org_ids: list[int], year: int) -> Any:
 def _year_counts(
     session: Session, org_ids: list[int], d0: date, d1: date
 ) -> tuple[Counter[int], dict[int, list[int]], dict[int, Counter[str]]]:
-    """Per fault: occurrences in the year, per quarter (from the monthly counts) and per
-    consequence (counted by the database, one sum per code) – no occurrence row is loaded."""
+    """Per fault: occurrences in the year, per quarter and per consequence, from the monthly
+    counts kept on write – no occurrence row is read."""
     counts: Counter[int] = Counter()
     quarters: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for fid, month, n in session.exec(
@@ -161,26 +160,22 @@ def _year_counts(
     ):
         counts[fid] += n
         quarters[fid][(month.month - 1) // 3] += n
-    padded = literal(",") + col(Occurrence.consequences) + literal(",")
-    sums = [func.sum(case((padded.like(f"%,{code},%"), 1), else_=0)) for code in CONSEQUENCES]
-    consequences: dict[int, Counter[str]] = {}
-    rows: list[Any] = list(
-        session.exec(
-            select(col(Occurrence.fault_id), *sums)
-            .where(
-                in_orgs(Occurrence, org_ids),
-                Occurrence.observed_on >= d0,
-                Occurrence.observed_on <= d1,
-                Occurrence.consequences != "",
-            )
-            .group_by(col(Occurrence.fault_id))
-        ).all()
-    )
-    for row in rows:
-        per_code = list(row)[1:]
-        consequences[int(row[0])] = Counter(
-            {code: int(n) for code, n in zip(CONSEQUENCES, per_code, strict=True) if n}
+    consequences: dict[int, Counter[str]] = defaultdict(Counter)
+    for fid, code, n in session.exec(
+        select(
+            col(FaultConsequenceMonth.fault_id),
+            col(FaultConsequenceMonth.code),
+            func.sum(FaultConsequenceMonth.n),
         )
+        .where(
+            in_orgs(FaultConsequenceMonth, org_ids),
+            FaultConsequenceMonth.month >= d0,
+            FaultConsequenceMonth.month <= d1,
+        )
+        .group_by(col(FaultConsequenceMonth.fault_id), col(FaultConsequenceMonth.code))
+    ):
+        if n:
+            consequences[fid][code] = int(n)
     return counts, quarters, consequences
 
 
