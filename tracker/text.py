@@ -1,5 +1,6 @@
 """Markdown → HTML → nh3 (sanitised after rendering) → Markup."""
 
+import functools
 import threading
 
 import markdown
@@ -52,12 +53,20 @@ def _parser() -> markdown.Markdown:
 def render_markdown(text: str | None, *, heading_offset: int = 0) -> Markup:
     """`heading_offset` pushes the text's headings down (# → h3 with 2), so a document shown
     inside a page keeps the page's heading order."""
+    label = gettext("Tabell, kan rullas i sidled") if has_request_context() else "Tabell"
+    return Markup(_render(text or "", heading_offset, label))  # noqa: S704 – sanitised by nh3
+
+
+@functools.lru_cache(maxsize=128)
+def _render(text: str, heading_offset: int, label: str) -> str:
+    """Pure: the same text gives the same HTML, so a long document shown on every visit
+    (the annual report) is converted once per process until its text changes."""
     if heading_offset:
         text = "\n".join(
             "#" * heading_offset + line if line.startswith("#") else line
-            for line in (text or "").splitlines()
+            for line in text.splitlines()
         )
-    html = _parser().reset().convert(text or "")
+    html = _parser().reset().convert(text)
     clean = nh3.clean(
         html,
         tags=_TAGS,
@@ -66,9 +75,7 @@ def render_markdown(text: str | None, *, heading_offset: int = 0) -> Markup:
         link_rel="noopener noreferrer nofollow",
     )
     # Wide tables scroll inside a focusable region instead of the page (360 px screens).
-    label = gettext("Tabell, kan rullas i sidled") if has_request_context() else "Tabell"
-    clean = clean.replace(
+    return clean.replace(
         "<table>",
         f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}"><table>',
     ).replace("</table>", "</table></div>")
-    return Markup(clean)  # noqa: S704 – sanitised by nh3 above, static markup added

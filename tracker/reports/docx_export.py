@@ -3,6 +3,7 @@ heading styles in order, bulleted lists and tables – so it pastes into the for
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import zipfile
@@ -28,7 +29,10 @@ def _cells(line: str) -> list[str]:
     return [c.strip() for c in line.strip().strip("|").split("|")]
 
 
+@functools.lru_cache(maxsize=16)
 def markdown_to_docx(markdown: str) -> bytes:
+    """The Word file of a Markdown text; memoised by content (the same text always gives the
+    same bytes), so downloading an unchanged report again costs only reading its data."""
     doc: DocumentType = Document()
     lines = markdown.splitlines()
     i = 0
