@@ -12,27 +12,6 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Kom ihåg mig på den här enheten"))
 
 
-class PasswordChangeForm(FlaskForm):
-    current = PasswordField(
-        _l("Nuvarande lösenord"), validators=[DataRequired(_l("Fyll i ditt nuvarande lösenord."))]
-    )
-    new = PasswordField(
-        _l("Nytt lösenord"),
-        validators=[
-            DataRequired(_l("Fyll i ett nytt lösenord.")),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=200,
-                message=_l("Lösenordet måste ha minst %(n)d tecken.", n=MIN_PASSWORD_LENGTH),
-            ),
-        ],
-    )
-    confirm = PasswordField(
-        _l("Upprepa nytt lösenord"),
-        validators=[EqualTo("new", message=_l("Lösenorden stämmer inte överens."))],
-    )
-
-
 def _new_password_field() -> PasswordField:
     return PasswordField(
         _l("Nytt lösenord"),
@@ -47,6 +26,18 @@ def _new_password_field() -> PasswordField:
     )
 
 
+def email_field() -> EmailField:
+    """A required, valid e-mail address (the reset form, the admin's invitation)."""
+    return EmailField(
+        _l("E-postadress"),
+        validators=[
+            DataRequired(_l("Fyll i e-postadress.")),
+            Email(_l("Ange en giltig e-postadress."), check_deliverability=False),
+            Length(max=254),
+        ],
+    )
+
+
 class NewPasswordForm(FlaskForm):
     """Choose an own password: after a reset link, or when accepting an invitation."""
 
@@ -57,15 +48,14 @@ class NewPasswordForm(FlaskForm):
     )
 
 
-class ForgotForm(FlaskForm):
-    email = EmailField(
-        _l("E-postadress"),
-        validators=[
-            DataRequired(_l("Fyll i e-postadress.")),
-            Email(_l("Ange en giltig e-postadress."), check_deliverability=False),
-            Length(max=254),
-        ],
+class PasswordChangeForm(NewPasswordForm):
+    current = PasswordField(
+        _l("Nuvarande lösenord"), validators=[DataRequired(_l("Fyll i ditt nuvarande lösenord."))]
     )
+
+
+class ForgotForm(FlaskForm):
+    email = email_field()
 
 
 # ---- two-step verification ----------------------------------------------------------------

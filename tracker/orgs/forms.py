@@ -1,9 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import (
     DataRequired,
-    Email,
     InputRequired,
     Length,
     NumberRange,
@@ -11,6 +10,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..accounts.forms import email_field
 from .models import HUVUDMAN, ROLES
 
 
@@ -45,14 +45,7 @@ class RoleForm(FlaskForm):
 class InviteForm(RoleForm):
     """Admin: invite a person by e-mail with a role (they choose their own password)."""
 
-    email = EmailField(
-        _l("E-postadress"),
-        validators=[
-            DataRequired(_l("Fyll i e-postadress.")),
-            Email(_l("Ange en giltig e-postadress."), check_deliverability=False),
-            Length(max=254),
-        ],
-    )
+    email = email_field()
 
 
 class AuthorityForm(FlaskForm):
