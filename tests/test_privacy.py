@@ -99,6 +99,14 @@ def has_finding(text: str, kind: str | set[str], start: int, end: int) -> bool:
     )
 
 
+def blocked_at(text: str, kind: str | set[str], start: int, end: int) -> bool:
+    """The identifier at text[start:end] is found – or the text before it turned its start
+    into another blocking identifier ("2022-03-15" then " 0046…" is the valid personnummer
+    20220315-0046), so the text is refused all the same."""
+    taken = any(f.blocking and f.start < start < f.end for f in find_identifiers(text))
+    return has_finding(text, kind, start, end) or taken
+
+
 def assert_well_formed(text: str, findings: list[Finding]) -> None:
     for finding in findings:
         assert finding.text == text[finding.start : finding.end]
@@ -195,7 +203,7 @@ def test_valid_personnummer_is_blocking(
 ) -> None:
     pnr = render_pnr(born, serial, form)
     text, start = embed(prefix, left, pnr, right, suffix)
-    assert has_finding(text, "personnummer", start, start + len(pnr)), (text, pnr)
+    assert blocked_at(text, "personnummer", start, start + len(pnr)), (text, pnr)
     assert_well_formed(text, find_identifiers(text))
 
 
@@ -209,7 +217,7 @@ def test_valid_samordningsnummer_is_blocking(
 ) -> None:
     number = render_pnr(born, serial, form, day_offset=60)
     text, start = embed(prefix, left, number, right, suffix)
-    assert has_finding(text, "samordningsnummer", start, start + len(number)), (text, number)
+    assert blocked_at(text, "samordningsnummer", start, start + len(number)), (text, number)
 
 
 @PROPERTY
@@ -385,7 +393,10 @@ def test_mobile_numbers_are_blocking(
     text, start = embed(prefix, left, phone, right, suffix)
     # "0702205394" is also a valid personnummer (2007-02-20); it is blocked either way.
     kinds = {"phone"} | (PNR_KINDS if phone.isdigit() else set())
-    assert has_finding(text, kinds, start, start + len(phone)), (text, phone)
+    # The text before may turn the number's start into another identifier: "2022-03-15"
+    # then " 0046…" is the valid personnummer 20220315-0046, which is blocked instead.
+    taken = any(f.blocking and f.start < start < f.end for f in find_identifiers(text))
+    assert has_finding(text, kinds, start, start + len(phone)) or taken, (text, phone)
 
 
 @PROPERTY
@@ -401,7 +412,7 @@ def test_stockholm_numbers_are_blocking(
     else:
         phone = f"08-{subscriber[:3]} {subscriber[3:6]} {subscriber[6:]}"
     text, start = embed(prefix, left, phone, right, suffix)
-    assert has_finding(text, "phone", start, start + len(phone)), (text, phone)
+    assert blocked_at(text, "phone", start, start + len(phone)), (text, phone)
 
 
 @pytest.mark.parametrize(
