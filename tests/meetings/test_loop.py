@@ -233,6 +233,10 @@ def test_ics_and_markdown(client, login, make, session):
     fault = make.fault(title="Återkrav")
     forum_id = make_forum(client)
     post(client, f"/faults/{fault.ref}/escalate", {"forum_id": forum_id, "ask": "Svar"})
+    for name, email in [("Eva Ek", "eva@fk.example.se"), ("Utan Adress", "")]:
+        contact = {"name": name, "email": email, "represents": "FK", "user_id": "0"}
+        resp = post(client, f"/forums/{forum_id}/contacts", contact, form_url=f"/forums/{forum_id}")
+        assert resp.status_code == 302, resp.get_data(as_text=True)
     m1 = plan(client, forum_id)
     resp = client.get(f"/meetings/{m1}.ics")
     assert resp.mimetype == "text/calendar"
@@ -246,6 +250,15 @@ def test_ics_and_markdown(client, login, make, session):
     assert other.vevent.dtstart.value == ev.decoded("DTSTART")
     text = resp.data.decode()
     assert text.startswith("BEGIN:VCALENDAR\r\n") and "VERSION:2.0" in text
+    # an invitation: organiser, the forum's contacts as attendees, the items in the text
+    assert str(ev["ORGANIZER"]).startswith("mailto:")
+    attendees = ev.get("ATTENDEE")
+    attendees = attendees if isinstance(attendees, list) else [attendees]
+    assert [str(a) for a in attendees] == ["mailto:eva@fk.example.se"]
+    assert attendees[0].params["CN"] == "Eva Ek"
+    assert "Återkrav" in str(ev["DESCRIPTION"])
+    assert other.vevent.organizer.value.startswith("mailto:")
+    assert [a.value for a in other.vevent.attendee_list] == ["mailto:eva@fk.example.se"]
     # moving the meeting keeps the UID and raises SEQUENCE
     later = (datetime.now(STOCKHOLM) + timedelta(days=9)).date().isoformat()
     post(client, f"/meetings/{m1}/edit", {"day": later, "time": "13:00", "place": "Rum 4"})

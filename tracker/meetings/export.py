@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 
 from ..timeutil import local, utcnow
 from .forms import outcome_labels
@@ -96,7 +96,25 @@ def meeting_ics(p: MeetingPage) -> bytes:
     ev.add("summary", f"{p.forum.name}: möte")
     if m.place:
         ev.add("location", m.place)
-    ev.add("description", f"Dagordning: {base}/meetings/{m.id}")
+    # The organiser is the address the invitations come from; every contact with an e-mail
+    # address is an attendee, so calendar programs show the meeting as an invitation.
+    sender = str(current_app.config.get("MAIL_DEFAULT_SENDER") or f"systemfel@{host}")
+    ev.add("organizer", vCalAddress(f"mailto:{sender}"), parameters={"CN": p.forum.name})
+    for contact in p.contacts:
+        if contact.email:
+            ev.add(
+                "attendee",
+                vCalAddress(f"mailto:{contact.email}"),
+                parameters={
+                    "CN": contact.name,
+                    "ROLE": "REQ-PARTICIPANT",
+                    "PARTSTAT": "NEEDS-ACTION",
+                    "RSVP": "FALSE",
+                },
+            )
+    titles = [item.title for section in p.items.values() for item, _esc, _fault in section]
+    lines = [f"- {title}" for title in titles if title]
+    ev.add("description", "\n".join(["Dagordning:", *lines, "", f"{base}/meetings/{m.id}"]))
     ev.add("url", f"{base}/meetings/{m.id}")
     ev.add("status", "CANCELLED" if m.status == "installt" else "CONFIRMED")
     cal.add_component(ev)
