@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -10,6 +11,7 @@ from icalendar import Calendar, Event, vCalAddress
 
 from ..timeutil import local, utcnow
 from .forms import outcome_labels
+from .models import AgendaItem, Escalation
 from .queries import MeetingPage
 
 SECTION_TITLES = {
@@ -51,6 +53,37 @@ def agenda_markdown(p: MeetingPage, *, small_limit: int) -> str:
         lines.append("**Mötet är inställt.**  ")
     lines.append("")
     labels = outcome_labels()
+
+    def details(item: AgendaItem, esc: Escalation | None) -> list[str]:
+        out = []
+        if esc is not None and esc.ask:
+            out.append(f"Fråga till forumet: {esc.ask}")
+        prev = p.last_decisions.get(esc.id or 0) if esc is not None else None
+        if prev is not None and prev.decision:
+            out.append(f"Senaste beslut: {prev.decision}")
+        if item.decision:
+            out.append(f"Beslut: {item.decision}")
+        if item.responsible:
+            out.append(f"Ansvarig: {item.responsible}")
+        if item.outcome:
+            out.append(f"Utfall: {labels.get(item.outcome, item.outcome)}")
+        if item.response:
+            out.append(f"Svar: {item.response}")
+        return out
+
+    lines += sections_markdown(p, small_limit, details)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def sections_markdown(
+    p: MeetingPage,
+    small_limit: int,
+    details: Callable[[AgendaItem, Escalation | None], list[str]],
+) -> list[str]:
+    """The agenda's sections in order – numbered items with their `details` as sub-points,
+    the statistics, "Inga ärenden." for an empty section: shared by the agenda and the
+    minutes, which differ only in what they say about each item."""
+    lines: list[str] = []
     for section, heading in SECTION_TITLES.items():
         lines += [f"## {heading}", ""]
         if section == "statistik":
@@ -62,21 +95,9 @@ def agenda_markdown(p: MeetingPage, *, small_limit: int) -> str:
             continue
         for n, (item, esc, _fault) in enumerate(entries, start=1):
             lines.append(f"{n}. **{item.title}**")
-            if esc is not None and esc.ask:
-                lines.append(f"   - Fråga till forumet: {esc.ask}")
-            prev = p.last_decisions.get(esc.id or 0) if esc is not None else None
-            if prev is not None and prev.decision:
-                lines.append(f"   - Senaste beslut: {prev.decision}")
-            if item.decision:
-                lines.append(f"   - Beslut: {item.decision}")
-            if item.responsible:
-                lines.append(f"   - Ansvarig: {item.responsible}")
-            if item.outcome:
-                lines.append(f"   - Utfall: {labels.get(item.outcome, item.outcome)}")
-            if item.response:
-                lines.append(f"   - Svar: {item.response}")
+            lines += [f"   - {detail}" for detail in details(item, esc)]
         lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    return lines
 
 
 def meeting_ics(p: MeetingPage) -> bytes:

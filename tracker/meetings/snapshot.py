@@ -21,7 +21,7 @@ from ..orgs.models import Organisation
 from ..timeutil import local
 from . import export, queries
 from .forms import outcome_labels
-from .models import Meeting, MeetingMinutes
+from .models import AgendaItem, Escalation, Meeting, MeetingMinutes
 
 TIME = "%Y-%m-%d kl. %H:%M"
 
@@ -150,32 +150,26 @@ def minutes_markdown(
     labels = outcome_labels()
     forums = {f.id: f.name for f in p.forums}
     contacts = {c.id: c.name for c in p.contacts}
-    for section, heading in export.SECTION_TITLES.items():
-        lines += [f"## {heading}", ""]
-        if section == "statistik":
-            lines += export.statistics_lines(p.stats, small_limit) + [""]
-            continue
-        entries = p.items.get(section, [])
-        if not entries:
-            lines += ["Inga ärenden.", ""]
-            continue
-        for n, (item, esc, _fault) in enumerate(entries, start=1):
-            lines.append(f"{n}. **{item.title}**")
-            if esc is not None and esc.ask:
-                lines.append(f"   - Fråga till forumet: {_text(esc.ask)}")
-            if item.discussion:
-                lines.append(f"   - Diskussion: {_text(item.discussion)}")
-            if item.decision:
-                lines.append(f"   - Beslut: {_text(item.decision)}")
-            who = item.responsible or contacts.get(item.responsible_contact_id, "")
-            if who:
-                lines.append(f"   - Ansvarig: {_text(who)}")
-            if item.outcome:
-                due = f" (klart senast {item.due_on.isoformat()})" if item.due_on else ""
-                lines.append(f"   - Utfall: {labels.get(item.outcome, item.outcome)}{due}")
-            if item.forward_forum_id in forums:
-                lines.append(f"   - Vidarebefordras till: {forums[item.forward_forum_id]}")
-            if item.response:
-                lines.append(f"   - Svar: {_text(item.response)}")
-        lines.append("")
+
+    def details(item: AgendaItem, esc: Escalation | None) -> list[str]:
+        out = []
+        if esc is not None and esc.ask:
+            out.append(f"Fråga till forumet: {_text(esc.ask)}")
+        if item.discussion:
+            out.append(f"Diskussion: {_text(item.discussion)}")
+        if item.decision:
+            out.append(f"Beslut: {_text(item.decision)}")
+        who = item.responsible or contacts.get(item.responsible_contact_id, "")
+        if who:
+            out.append(f"Ansvarig: {_text(who)}")
+        if item.outcome:
+            due = f" (klart senast {item.due_on.isoformat()})" if item.due_on else ""
+            out.append(f"Utfall: {labels.get(item.outcome, item.outcome)}{due}")
+        if item.forward_forum_id in forums:
+            out.append(f"Vidarebefordras till: {forums[item.forward_forum_id]}")
+        if item.response:
+            out.append(f"Svar: {_text(item.response)}")
+        return out
+
+    lines += export.sections_markdown(p, small_limit, details)
     return "\n".join(lines).rstrip() + "\n"

@@ -221,9 +221,8 @@ def build(session: Session, orgs: list[Organisation], year: int) -> Report:
             .where(col(FaultTheme.fault_id).in_(fault_ids))
         ):
             themes[fid].add(name)
-        counts, quarters, consequences = _year_counts(session, org_ids, d0, d1)
-    else:
-        counts, quarters, consequences = Counter(), defaultdict(lambda: [0, 0, 0, 0]), {}
+
+    counts, quarters, consequences = _year_counts(session, org_ids, d0, d1)
 
     by_heading = {s.heading.upper(): s for s in sections}
     samverkan = next((s for h, s in by_heading.items() if h.startswith("SAMVERKAN")), None)
@@ -239,7 +238,7 @@ def build(session: Session, orgs: list[Organisation], year: int) -> Report:
             section = digital
         if section is None:
             section = sections[-1]
-        top = [labels.get(c, c) for c, _n in consequences.get(f.id or 0, Counter()).most_common(3)]
+        top = [labels.get(c, c) for c, _n in consequences[f.id or 0].most_common(3)]
         by_section[section.id or 0].append(
             FaultEntry(f, by_org[f.org_id], auth, counts[f.id or 0], top, quarters[f.id or 0])
         )
