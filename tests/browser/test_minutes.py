@@ -1,5 +1,6 @@
-"""A samordnare finalises minutes with a confirmation, reopens them with a reason and
-finalises the correction – at 360 px, every page axe-checked."""
+"""The meeting day as a samordnare lives it: the minutes written as one document with the
+autosaved draft, finalised with a confirmation, reopened with a reason and finalised again
+as a correction – at 360 px, the editor also at 1280 px, every page axe-checked."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import Session, select
 
 from tests.browser.conftest import (
+    DESKTOP,
     MOBILE,
     PLAYWRIGHT_MISSING,
     PageFactory,
@@ -19,7 +21,6 @@ from tests.conftest import Factories
 from tracker.digests.models import OutboxMessage
 from tracker.faults.models import Fault
 from tracker.meetings import services as meetings
-from tracker.meetings.models import AgendaItem
 
 try:
     from playwright.sync_api import expect
@@ -53,18 +54,47 @@ def test_finalise_reopen_and_refinalise_at_360px(
             actor_id=None,
             starts_at=datetime.now(UTC) + timedelta(days=2),
         )
-        meeting.starts_at = datetime.now(UTC) - timedelta(hours=2)  # held
-        s.add(meeting)
-        item = s.exec(select(AgendaItem).where(AgendaItem.section == "nytt")).one()
-        meetings.save_minutes(
-            s,
-            meeting=meeting,
-            item=item,
-            actor_id=None,
-            minutes=meetings.Minutes(decision="Psykiatrin återkommer.", outcome="atgardat"),
-        )
         s.commit()
     sign_in(page, make.user("samordnare").email)
+    page.goto(f"/meetings/{meeting.id}")
+    page.get_by_role("link", name="Skriv minnesanteckningar").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Skriv minnesanteckningar")
+    assert_axe_clean(page)
+    assert_no_horizontal_scroll(page)
+    item_box = page.locator("details").filter(has_text="Läkarbrist i psykiatrin")
+    item_box.get_by_label("Diskussion").fill("Väntetiderna har ökat sedan i våras.")
+    # the draft is kept while typing, and the status line says so
+    expect(page.get_by_text("Utkastet sparat")).to_be_visible(timeout=10_000)
+    # leaving with unsaved text asks first; coming back restores the draft
+    dialogs: list[str] = []
+
+    def answer(dialog):  # type: ignore[no-untyped-def]
+        dialogs.append(dialog.type)
+        dialog.accept()
+
+    page.on("dialog", answer)
+    page.reload()
+    assert dialogs == ["beforeunload"]
+    expect(page.get_by_text("Ditt osparade utkast")).to_be_visible()
+    expect(item_box.get_by_label("Diskussion")).to_have_value(
+        "Väntetiderna har ökat sedan i våras."
+    )
+    assert_axe_clean(page)
+    item_box.get_by_label("Beslut").fill("Psykiatrin återkommer.")
+    item_box.get_by_label("Avslutat – åtgärdat").check()
+    page.get_by_role("button", name="Spara minnesanteckningarna").click()
+    expect(page.get_by_text("Minnesanteckningarna är sparade")).to_be_visible()
+    expect(page.get_by_text("Ditt osparade utkast")).to_have_count(0)
+    assert_axe_clean(page)
+    page.set_viewport_size({"width": DESKTOP[0], "height": DESKTOP[1]})
+    assert_axe_clean(page)
+    page.set_viewport_size({"width": MOBILE[0], "height": MOBILE[1]})
+    # the meeting is held: now it can be finalised
+    with Session(app.extensions["db_engine"]) as s:
+        held = s.get(type(meeting), meeting.id)
+        held.starts_at = datetime.now(UTC) - timedelta(hours=2)
+        s.add(held)
+        s.commit()
     page.goto(f"/meetings/{meeting.id}")
     page.get_by_role("link", name="Fastställ minnesanteckningarna").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Fastställ minnesanteckningarna")
@@ -97,10 +127,12 @@ def test_finalise_reopen_and_refinalise_at_360px(
     expect(page.get_by_text("Beslutet skrevs ofullständigt.")).to_be_visible()
     assert_axe_clean(page)
     assert_no_horizontal_scroll(page)
-    item_block = page.locator(".agenda-item").filter(has_text="Läkarbrist i psykiatrin")
-    item_block.get_by_label("Beslut").fill("Psykiatrin återkommer med en plan i mars.")
-    item_block.get_by_role("button", name="Spara anteckning").click()
-    expect(page.get_by_text("Anteckningen för")).to_be_visible()
+    page.get_by_role("link", name="Rätta minnesanteckningarna").click()
+    item_box.get_by_label("Beslut").fill("Psykiatrin återkommer med en plan i mars.")
+    page.get_by_role("button", name="Spara minnesanteckningarna").click()
+    expect(page.get_by_text("Minnesanteckningarna är sparade")).to_be_visible()
+    assert_axe_clean(page)
+    page.get_by_role("link", name="Till mötet").click()
     # re-finalise the correction
     page.get_by_role("link", name="Fastställ minnesanteckningarna").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(

@@ -230,7 +230,7 @@ def test_minutes_digest_is_queued_with_the_finalising(mail_app, make, smtp, clie
         item = s.exec(select(AgendaItem).where(AgendaItem.section == "nytt")).one()
     post(
         client,
-        f"/agenda-items/{item.id}/minutes",
+        f"/meetings/{meeting.id}/minutes/edit",
         {f"i{item.id}-decision": "FK återkommer", f"i{item.id}-outcome": "foljs_upp"},
         form_url=f"/meetings/{meeting.id}",
     )

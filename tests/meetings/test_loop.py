@@ -44,7 +44,7 @@ def minute(client, item_id, meeting_id, outcome, decision="Beslut", **extra):
     }
     data.update({f"i{item_id}-{k}": v for k, v in extra.items()})
     return post(
-        client, f"/agenda-items/{item_id}/minutes", data, form_url=f"/meetings/{meeting_id}"
+        client, f"/meetings/{meeting_id}/minutes/edit", data, form_url=f"/meetings/{meeting_id}"
     )
 
 
@@ -342,7 +342,7 @@ def test_personnummer_refused_in_every_meeting_form(client, login, make, session
     when = (datetime.now(STOCKHOLM) + timedelta(days=3)).date().isoformat()
     cases = [
         (
-            f"/agenda-items/{item.id}/minutes",
+            f"/meetings/{m1}/minutes/edit",
             {f"i{item.id}-decision": f"Ring {pnr}", f"i{item.id}-outcome": "foljs_upp"},
         ),
         (f"/meetings/{m1}/items", {"title": f"Ärende {pnr}"}),

@@ -3,4 +3,10 @@ from flask import Blueprint
 bp = Blueprint("meetings", __name__)
 
 # routes register on bp
-from . import forum_views, minutes_views, proposal_views, views  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    forum_views,
+    minutes_edit_views,
+    minutes_views,
+    proposal_views,
+    views,
+)

@@ -6,6 +6,7 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -34,6 +35,14 @@ def outcome_labels() -> dict[str, str]:
         "atgardat": str(_l("Avslutat – åtgärdat")),
         "ingen_atgard": str(_l("Avslutat – ingen åtgärd")),
         "vidarebefordras": str(_l("Vidarebefordras till annat forum")),
+    }
+
+
+def section_labels() -> dict[str, str]:
+    return {
+        "uppfoljning": str(_l("Uppföljning")),
+        "nytt": str(_l("Nytt ärende")),
+        "ovrigt": str(_l("Övrigt")),
     }
 
 
@@ -141,11 +150,20 @@ class MinutesForm(FlaskForm):
         _l("Vidarebefordras till"), choices=[], coerce=int, validators=[Optional()]
     )
     due_on = DateField(_l("Klart senast (valfritt)"), validators=[Optional()])
+    # the version of the item's minutes this text was written against (minutes_doc)
+    base = HiddenField()
 
     def setup(self, contacts: list[tuple[int, str]], forums: list[tuple[int, str]]) -> None:
         self.responsible_contact_id.choices = [(0, str(_l("– ingen –")))] + contacts
         self.outcome.choices = list(outcome_labels().items())
         self.forward_forum_id.choices = [(0, str(_l("– välj forum –")))] + forums
+
+
+class MinutesDocForm(FlaskForm):
+    """The minutes editor: one form for every item (the item forms are its parts, without
+    their own CSRF token), one save."""
+
+    confirm_anonymous = BooleanField(_l("Jag har kontrollerat att texten är avidentifierad"))
 
 
 class ResponseForm(FlaskForm):

@@ -129,3 +129,19 @@ class MeetingReopening(SQLModel, table=True):
     reason: str = free_text_column()
     reopened_by_id: int | None = Field(default=None, foreign_key="user.id")
     reopened_at: datetime = utc_field()
+
+
+class MinutesDraft(SQLModel, table=True):
+    """What a samordnare typed in the minutes editor and has not saved yet, kept by the
+    page's autosave (one per person and meeting) so that nothing typed is lost; the form's
+    fields as JSON, including the version of each item the text was written against."""
+
+    __tablename__ = "minutes_draft"
+    __table_args__ = (UniqueConstraint("meeting_id", "user_id", name="uq_minutes_draft_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    meeting_id: int = Field(foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    payload: str = free_text_column()
+    saved_at: datetime = utc_field()

@@ -35,6 +35,14 @@ def forums(session: Session, only: list[int] | None = None) -> list[Forum]:
     return list(session.exec(q).all())
 
 
+def forum_contacts(session: Session, forum_id: int) -> list[Contact]:
+    return list(
+        session.exec(
+            scoped(Contact).where(Contact.forum_id == forum_id).order_by(Contact.name)
+        ).all()
+    )
+
+
 @dataclass
 class ForumPage:
     forum: Forum
@@ -45,11 +53,7 @@ class ForumPage:
 
 
 def forum_page(session: Session, forum: Forum) -> ForumPage:
-    contacts = list(
-        session.exec(
-            scoped(Contact).where(Contact.forum_id == forum.id).order_by(Contact.name)
-        ).all()
-    )
+    contacts = forum_contacts(session, forum.id or 0)
     meetings = list(
         session.exec(
             scoped(Meeting)
@@ -73,11 +77,29 @@ def forum_page(session: Session, forum: Forum) -> ForumPage:
     return ForumPage(forum, contacts, upcoming, history, queue)
 
 
+ItemRow = tuple[AgendaItem, Escalation | None, Fault | None]
+
+
+def agenda_items(session: Session, meeting: Meeting) -> dict[str, list[ItemRow]]:
+    """The meeting's agenda items by section, each with its escalation and fault."""
+    rows = session.exec(
+        scoped_with(AgendaItem, Escalation, Fault)
+        .outerjoin(Escalation, col(Escalation.id) == AgendaItem.escalation_id)
+        .outerjoin(Fault, col(Fault.id) == Escalation.fault_id)
+        .where(AgendaItem.meeting_id == meeting.id)
+        .order_by(AgendaItem.position, AgendaItem.id)
+    ).all()
+    items: dict[str, list[Any]] = defaultdict(list)
+    for item, esc, fault in rows:
+        items[item.section].append((item, esc, fault))
+    return dict(items)
+
+
 @dataclass
 class MeetingPage:
     meeting: Meeting
     forum: Forum
-    items: dict[str, list[tuple[AgendaItem, Escalation | None, Fault | None]]]
+    items: dict[str, list[ItemRow]]
     contacts: list[Contact]
     forums: list[Forum]
     last_decisions: dict[int, AgendaItem]
@@ -89,16 +111,7 @@ def meeting_page(
 ) -> MeetingPage:
     """`member`: for a ledamot or a forum contact, who see counts only of escalated faults."""
     forum = session.exec(scoped(Forum).where(Forum.id == meeting.forum_id)).one()
-    rows = session.exec(
-        scoped_with(AgendaItem, Escalation, Fault)
-        .outerjoin(Escalation, col(Escalation.id) == AgendaItem.escalation_id)
-        .outerjoin(Fault, col(Fault.id) == Escalation.fault_id)
-        .where(AgendaItem.meeting_id == meeting.id)
-        .order_by(AgendaItem.position, AgendaItem.id)
-    ).all()
-    items: dict[str, list[Any]] = defaultdict(list)
-    for item, esc, fault in rows:
-        items[item.section].append((item, esc, fault))
+    items = agenda_items(session, meeting)
     # The latest earlier decision on each follow-up, shown beside it.
     esc_ids = [esc.id for _i, esc, _f in items.get("uppfoljning", []) if esc is not None]
     last: dict[int, AgendaItem] = {}
@@ -114,16 +127,12 @@ def meeting_page(
             .order_by(Meeting.starts_at)
         ).all():
             last[prev.escalation_id or 0] = prev
-    contacts = list(
-        session.exec(
-            scoped(Contact).where(Contact.forum_id == forum.id).order_by(Contact.name)
-        ).all()
-    )
+    contacts = forum_contacts(session, forum.id or 0)
     all_forums = list(session.exec(scoped(Forum).order_by(Forum.name)).all())
     return MeetingPage(
         meeting,
         forum,
-        dict(items),
+        items,
         contacts,
         all_forums,
         last,

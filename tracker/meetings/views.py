@@ -22,7 +22,6 @@ from . import bp, export, queries, services
 from .forms import (
     ItemForm,
     MeetingForm,
-    MinutesForm,
     ResponseForm,
     escalation_outcome_labels,
     escalation_status_labels,
@@ -30,7 +29,7 @@ from .forms import (
     outcome_labels,
 )
 from .models import AgendaItem, Contact, Forum, Meeting, MeetingReopening
-from .rules import is_reopened, minutes_editable
+from .rules import is_reopened
 
 ALL_ROLES = (*WORKERS, "ledamot")
 any_member = role_required(*ALL_ROLES)
@@ -174,29 +173,10 @@ def _render_meeting(meeting: Meeting, status: int = 200, **forms: Any) -> Any:
     s = db.session()
     org = current_org()
     page = queries.meeting_page(s, org, meeting, member=g.role == "ledamot")
-    contacts = [
-        (c.id or 0, c.name + (f" ({c.represents})" if c.represents else "")) for c in page.contacts
-    ]
-    other_forums = [(f.id or 0, f.name) for f in page.forums if f.id != meeting.forum_id]
-    minutes_forms: dict[int, MinutesForm] = {}
-    if g.role in MANAGERS and minutes_editable(meeting):
-        for section in ("uppfoljning", "nytt", "ovrigt"):
-            for item, _esc, _fault in page.items.get(section, []):
-                f = forms.get(f"minutes_{item.id}") or MinutesForm(
-                    prefix=f"i{item.id}",
-                    obj=item,
-                    data={
-                        "responsible_contact_id": item.responsible_contact_id or 0,
-                        "forward_forum_id": item.forward_forum_id or 0,
-                    },
-                )
-                f.setup(contacts, other_forums)
-                minutes_forms[item.id or 0] = f
     my_contacts = {c.id for c in page.contacts if c.user_id == current_user.id}
     return render_template(
         "meetings/meeting.html",
         p=page,
-        minutes_forms=minutes_forms,
         item_form=forms.get("item_form") or ItemForm(),
         my_contacts=my_contacts,
         response_forms=forms.get("response_forms", {}),
@@ -236,51 +216,6 @@ def item_add(meeting_id: int) -> Any:
 def _item_and_meeting(item_id: int) -> tuple[AgendaItem, Meeting]:
     item = get_scoped_or_404(AgendaItem, item_id)
     return item, get_scoped_or_404(Meeting, item.meeting_id)
-
-
-@bp.route("/agenda-items/<int:item_id>/minutes", methods=["POST"])
-@managers_only
-def item_minutes(item_id: int) -> Any:
-    s = db.session()
-    item, meeting = _item_and_meeting(item_id)
-    form = MinutesForm(prefix=f"i{item.id}")
-    page_contacts = s.exec(select(Contact).where(Contact.forum_id == meeting.forum_id)).all()
-    form.setup(
-        [(c.id or 0, c.name) for c in page_contacts],
-        [(f.id or 0, f.name) for f in queries.forums(s) if f.id != meeting.forum_id],
-    )
-    if not minutes_editable(meeting):
-        unsaved = [
-            t for t in (form.discussion.data, form.decision.data, form.responsible.data) if t
-        ]
-        return _render_meeting(meeting, 409, errors=[rule_message("locked")], unsaved=unsaved)
-    if form.validate_on_submit() and guard_form(form, ["discussion", "decision", "responsible"]):
-        minutes = services.Minutes(
-            discussion=form.discussion.data or "",
-            decision=form.decision.data or "",
-            responsible=form.responsible.data or "",
-            responsible_contact_id=form.responsible_contact_id.data or None,
-            outcome=form.outcome.data or None,
-            forward_forum_id=form.forward_forum_id.data or None,
-            due_on=form.due_on.data,
-        )
-        try:
-            services.save_minutes(
-                s, meeting=meeting, item=item, minutes=minutes, actor_id=current_user.id
-            )
-        except services.RuleError as exc:
-            if exc.code == "outcome_fixed":  # no outcome field while correcting
-                return _render_meeting(
-                    meeting, 400, errors=[rule_message(exc.code)], **{f"minutes_{item.id}": form}
-                )
-            form.forward_forum_id.errors = [rule_message(exc.code)]
-        else:
-            s.commit()
-            flash(_("Anteckningen för ”%(title)s” är sparad.", title=item.title), "success")
-            return redirect(
-                url_for("meetings.meeting_page", meeting_id=meeting.id, _anchor=f"item-{item.id}")
-            )
-    return _render_meeting(meeting, 400, **{f"minutes_{item.id}": form})
 
 
 @bp.route("/agenda-items/<int:item_id>/move", methods=["POST"])
