@@ -19,6 +19,7 @@ EXEMPT = {
     "account_token.kind": "code",
     "account_token.role": "code",
     "account_token.token_hash": "hash",
+    "action_item.status": "code",
     "agenda_item.outcome": "code",
     "agenda_item.section": "code",
     "audit_entry.action": "code",
@@ -35,6 +36,7 @@ EXEMPT = {
     "fault_event.from_status": "code",
     "fault_event.kind": "code",
     "fault_event.to_status": "code",
+    "fault_update.kind": "code",
     "forum.kind": "code",
     "login_attempt.email": "the staff member's own address",
     "login_attempt.ip": "client address",
@@ -58,6 +60,7 @@ EXEMPT = {
     "user.email": "the staff member's own address",
     "user.locale": "code",
     "user.totp_secret": "generated secret",
+    "user.update_mail": "code",
     "user.password_hash": "hash",
     "user.session_token": "token",
 }

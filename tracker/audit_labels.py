@@ -6,6 +6,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 ACTIONS = {
+    "action_item.created": _l("Åtgärd tillagd"),
+    "action_item.done": _l("Åtgärd markerad som klar"),
+    "action_item.moved": _l("Åtgärdens datum ändrat"),
+    "action_item.reopened": _l("Åtgärd öppnad igen"),
+    "action_item.struck": _l("Åtgärd struken"),
     "agenda_item.added": _l("Punkt tillagd på dagordningen"),
     "agenda_item.minuted": _l("Anteckning sparad"),
     "agenda_item.responded": _l("Svar från myndigheten sparat"),
@@ -25,6 +30,8 @@ ACTIONS = {
     "fault.status_eskalerad": _l("Status ändrad till eskalerad"),
     "fault.status_ny": _l("Status ändrad till ny"),
     "fault.unrelated": _l("Koppling mellan systemfel borttagen"),
+    "fault_update.created": _l("Uppdatering till dem som loggat på systemfelet"),
+    "fault_update.read": _l("Uppdateringar markerade som lästa"),
     "forum.created": _l("Forum skapat"),
     "invitation.accepted": _l("Inbjudan godtagen"),
     "invitation.resent": _l("Inbjudan skickad igen"),
@@ -71,6 +78,7 @@ ACTIONS = {
     "theme.created": _l("Tema skapat"),
     "user.created": _l("Användare skapad"),
     "user.password_changed": _l("Lösenord bytt"),
+    "user.update_mail_changed": _l("Val av e-post om uppdateringar ändrat"),
 }
 
 

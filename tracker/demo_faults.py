@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 from datetime import UTC, date, datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from .faults import services as faults
 from .faults.models import CONSEQUENCES, Fault, Theme
-from .orgs.models import Authority, Organisation
+from .orgs.models import Authority, Membership, Organisation
 
 # (title, authority, level, themes, description, report summary, weight)
 FAULTS: list[tuple[str, str, str, list[str], str, str, int]] = [
@@ -189,6 +189,16 @@ def load_demo_faults(s: Session, org: Organisation, today: date) -> int:
     themes = {t.name: t for t in s.exec(select(Theme).where(Theme.org_id == org.id))}
     start = date(today.year - 2, 1, 1)
     span = (today - start).days
+    # The organisation's ombud logs most occurrences, the samordnare some, so both hear
+    # what became of them (tracker.faults.updates); the rest come without a logger.
+    staff = dict(
+        s.exec(
+            select(Membership.role, Membership.user_id).where(
+                Membership.org_id == org.id, col(Membership.role).in_(["ombud", "samordnare"])
+            )
+        ).all()
+    )
+    loggers = [staff.get("ombud"), staff.get("ombud"), staff.get("samordnare"), None]
     added = 0
     for i in ORG_SHARE.get(org.slug, range(0, 18, 3)):
         title, auth, level, theme_names, desc, summary, weight = FAULTS[i]
@@ -207,12 +217,12 @@ def load_demo_faults(s: Session, org: Organisation, today: date) -> int:
         )
         fault.created_at = datetime(first.year, first.month, first.day, 9, tzinfo=UTC)
         n = weight * rng.randint(2, 4)
-        for _ in range(n):
+        for k in range(n):
             day = first + timedelta(days=rng.randrange(0, max(1, (today - first).days + 1)))
             faults.log_occurrence(
                 s,
                 fault=fault,
-                actor_id=None,
+                actor_id=loggers[k % len(loggers)],
                 observed_on=min(day, today),
                 narrative=rng.choice(NARRATIVES),
                 gender=rng.choice(["kvinna", "man", None, "ej_angivet"]),

@@ -9,10 +9,12 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from .accounts.models import User
-from .faults.models import Fault, Occurrence
+from .faults.models import Fault, FaultUpdate, Occurrence
+from .meetings import actions
 from .meetings import services as meetings
-from .meetings.models import AgendaItem, Escalation, Forum, Meeting
+from .meetings.models import ActionItem, AgendaItem, Contact, Escalation, Forum, Meeting
 from .orgs.models import Membership, Organisation
+from .timeutil import local
 
 
 def _at(now: datetime, days: int, hour: int = 9) -> datetime:
@@ -67,6 +69,39 @@ def _minute(
     )
     if response:
         meetings.respond(s, item=item, text=response, actor_id=None)
+
+
+def _action(
+    s: Session,
+    m: Meeting,
+    fault: Fault,
+    title: str,
+    due_in_days: int,
+    *,
+    contact: Contact | None = None,
+    user: User | None = None,
+) -> ActionItem:
+    """An action item decided on the fault's item at a held meeting, due `due_in_days`
+    after it (the rule's "not in the past" is counted from the meeting's day)."""
+    item = s.exec(
+        select(AgendaItem)
+        .join(Escalation, col(Escalation.id) == AgendaItem.escalation_id)
+        .where(AgendaItem.meeting_id == m.id, Escalation.fault_id == fault.id)
+    ).one()
+    day = local(m.starts_at).date()
+    action = actions.add_action(
+        s,
+        meeting=m,
+        item=item,
+        title=title,
+        owner_user_id=user.id if user else None,
+        owner_contact_id=None if user else (contact.id if contact else None),
+        due_on=day + timedelta(days=due_in_days),
+        actor_id=None,
+        on=day,
+    )
+    action.created_at = m.starts_at + timedelta(hours=1)
+    return action
 
 
 def _escalate(s: Session, fault: Fault, forum: Forum, ask: str, when: datetime) -> None:
@@ -134,7 +169,7 @@ def load_demo_meetings(s: Session, org: Organisation, now: datetime) -> bool:
         email=f"psykiatri.{org.slug}@example.se",
         represents="Psykiatri",
     )
-    meetings.add_contact(
+    social = meetings.add_contact(
         s,
         forum=lg,
         actor_id=None,
@@ -193,6 +228,9 @@ def load_demo_meetings(s: Session, org: Organisation, now: datetime) -> bool:
     )
     _minute(s, m1, b, "vidarebefordras", "Lyfts till samordningsförbundet.", forward=sf)
     meetings.finalise(s, meeting=m1, actor_id=None)
+    for forwarded in s.exec(select(Escalation).where(Escalation.forum_id == sf.id)).all():
+        forwarded.created_at = m1.starts_at  # forwarded at the meeting
+        s.add(forwarded)
 
     _escalate(s, c, lg, "Att kommunen ser över rutinen.", now - timedelta(days=250))
     m2 = _held(s, lg, _at(now, -240))
@@ -227,10 +265,27 @@ def load_demo_meetings(s: Session, org: Organisation, now: datetime) -> bool:
     )
     _minute(s, m3, c, "foljs_upp", "Rutinen är på remiss.", "Enhetschef")
     _minute(s, m3, d, "ingen_atgard", "Forumet kan inte påverka frågan; noteras.")
+    sent = _action(
+        s, m3, c, "Skicka rutinen på remiss till brukarorganisationerna", 21, contact=social
+    )
+    _action(
+        s, m3, a, "Följa upp väntetiderna i kundtjänsten efter ett halvår", 162, contact=fk
+    )  # the forum member's (a ledamot's linked contact); open
     meetings.finalise(s, meeting=m3, actor_id=None)
+    actions.set_status(s, action=sent, status="klar", actor_id=None)
+    sent.closed_at = m3.starts_at + timedelta(days=18)  # done before the next meeting
 
     m4 = _held(s, lg, _at(now, -60))
     _minute(s, m4, c, "foljs_upp", "Rutinen antas i nämnden under hösten.", "Enhetschef")
+    _action(s, m4, c, "Ta fram en tidplan för införandet av rutinen", 40, contact=social)  # late
+    samordnare = s.exec(
+        select(User)
+        .join(Membership, col(Membership.user_id) == User.id)
+        .where(Membership.org_id == org.id, Membership.role == "samordnare")
+    ).first()
+    _action(
+        s, m4, c, "Bjuda in Arbetsförmedlingen till nästa möte", 63, user=samordnare
+    )  # due within the forum's reminder days: its reminder is queued by the next pass
     meetings.finalise(s, meeting=m4, actor_id=None)
 
     _escalate(
@@ -244,4 +299,23 @@ def load_demo_meetings(s: Session, org: Organisation, now: datetime) -> bool:
         s, forum=lg, starts_at=_at(now, 5), place="Stadshuset, rum 3", actor_id=None
     )
     meetings.plan_meeting(s, forum=sf, starts_at=_at(now, 30, 13), place="Videomöte", actor_id=None)
+    _date_updates(s, org, now)
     return True
+
+
+def _date_updates(s: Session, org: Organisation, now: datetime) -> None:
+    """The updates to those who logged (tracker.faults.updates) were written as the demo
+    ran: give them the time of their meeting or escalation, and mark those older than five
+    months read, so the ombud's home page shows a few recent ones."""
+    rows = s.exec(
+        select(FaultUpdate, Meeting.starts_at, Escalation.created_at)
+        .outerjoin(Meeting, col(Meeting.id) == FaultUpdate.meeting_id)
+        .outerjoin(Escalation, col(Escalation.id) == FaultUpdate.escalation_id)
+        .where(FaultUpdate.org_id == org.id)
+    ).all()
+    for update, starts_at, escalated_at in rows:
+        at = starts_at + timedelta(hours=3) if starts_at else escalated_at or update.created_at
+        update.created_at = at
+        update.read_at = at + timedelta(days=2) if at < now - timedelta(days=155) else None
+        s.add(update)
+    s.flush()

@@ -24,7 +24,34 @@ def home() -> Any:
         from .meetings.proposals import pending_proposals
 
         proposals = pending_proposals(db.session())
-    return render_template("main/home.html", org=g.org, role=g.role, dash=dash, proposals=proposals)
+    return render_template(
+        "main/home.html",
+        org=g.org,
+        role=g.role,
+        dash=dash,
+        proposals=proposals,
+        updates=_updates(),
+        member=_member_home(),
+    )
+
+
+def _updates() -> Any:
+    """The unread updates about faults the user logged on (one statement)."""
+    from .faults.updates import RECIPIENT_ROLES
+    from .meetings.updates import unread
+
+    if g.org is None or g.role not in RECIPIENT_ROLES:
+        return None
+    return unread(db.session(), current_user.id)
+
+
+def _member_home() -> Any:
+    """Next meeting of my forums, my open action items, the latest minutes (3 statements)."""
+    from .meetings.home import member_home
+
+    if g.org is None:
+        return None
+    return member_home(db.session(), current_user.id, g.role)
 
 
 @bp.route("/healthz")

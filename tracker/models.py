@@ -11,6 +11,7 @@ from .faults.models import (
     FaultMonth,
     FaultRelation,
     FaultTheme,
+    FaultUpdate,
     Occurrence,
     Theme,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "FaultMonth",
     "FaultRelation",
     "FaultTheme",
+    "FaultUpdate",
     "LoginAttempt",
     "Membership",
     "Occurrence",

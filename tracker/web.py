@@ -174,6 +174,7 @@ def init_app(app: Flask) -> None:
     from .orgs.views import bp as admin_bp
     from .privacy_admin import bp as privacy_bp
     from .reports.views import bp as reports_bp
+    from .update_views import bp as updates_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
@@ -185,4 +186,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(updates_bp)
     app.jinja_env.filters["markdown"] = render_markdown

@@ -5,6 +5,8 @@ from sqlmodel import Field, SQLModel
 
 from ..models_base import free_text_field, utc_field
 
+UPDATE_MAIL = ("none", "weekly", "direct")
+
 
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
@@ -21,6 +23,9 @@ class User(SQLModel, table=True):
     session_token: str = Field(default_factory=new_session_token, max_length=64, unique=True)
     locale: str = Field(default="sv", max_length=5)
     weekly_digest: bool = Field(default=False)
+    # E-mail about updates on faults the user logged on (UPDATE_MAIL): none, in the weekly
+    # digest, or at once.
+    update_mail: str = Field(default="none", max_length=10)
     # Set when someone else chose the password (`tracker user create`): the next login
     # must choose an own password before anything else.
     must_change_password: bool = Field(default=False)

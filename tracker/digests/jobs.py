@@ -13,7 +13,7 @@ from ..meetings.models import Contact, Forum, Meeting
 from ..meetings.queries import meeting_page
 from ..orgs.models import Organisation
 from ..timeutil import utcnow
-from . import compose, outbox, weekly
+from . import compose, outbox, reminders, weekly
 from .models import OutboxMessage
 
 
@@ -79,7 +79,8 @@ def queue_minutes(session: Session, meeting: Meeting, revision: int = 1) -> int:
 
 
 def queue_due(session: Session, *, now: datetime | None = None) -> int:
-    """Pre-meeting digests, updates after a move or cancellation, weekly digests."""
+    """Pre-meeting digests, updates after a move or cancellation, weekly digests, and
+    reminders of action items (tracker.digests.reminders)."""
     now = now or utcnow()
     queued = 0
     for org in session.exec(select(Organisation)).all():
@@ -109,6 +110,7 @@ def queue_due(session: Session, *, now: datetime | None = None) -> int:
                 told = [c for c in contacts if c.id in sent_before]
                 queued += queue_meeting_mail(session, org, meeting, forum, told, "cancel")
         queued += weekly.queue_weekly(session, org, now=now)
+        queued += reminders.queue_action_reminders(session, org, now=now)
         session.commit()
     g.pop("org", None)
     return queued

@@ -104,6 +104,8 @@ class Occurrence(SQLModel, table=True):
         Index("ix_occurrence_fault_observed", "fault_id", "observed_on", "id"),
         Index("ix_occurrence_org_observed", "org_id", "observed_on"),
         Index("ix_occurrence_logged_by_created", "logged_by_id", "created_at"),
+        # Who logged on a fault (tracker.faults.updates): a skip scan, one probe per logger.
+        Index("ix_occurrence_fault_logged_by", "fault_id", "logged_by_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -148,3 +150,37 @@ class FaultConsequenceMonth(SQLModel, table=True):
     code: str = Field(max_length=20, primary_key=True)
     org_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE")
     n: int = Field(default=0)
+
+
+UPDATE_KINDS = ("escalated", "decision", "response", "fixed", "closed")
+
+
+class FaultUpdate(SQLModel, table=True):
+    """Tells a user who logged an occurrence on a fault what became of it: escalated,
+    decided or answered at a meeting, fixed or closed (tracker.faults.updates).
+
+    `source_id` is the escalation (escalated), agenda item (decision, response) or fault
+    event (fixed, closed) the update is about: unique per user, so an event repeated never
+    notifies twice. The meeting tables are referenced by name only; faults never imports
+    tracker.meetings."""
+
+    __tablename__ = "fault_update"
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind", "source_id", name="uq_fault_update_source"),
+        # The home page (unread, newest first) and the paged list of all updates.
+        Index("ix_fault_update_user_org_created", "user_id", "org_id", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    fault_id: int = Field(foreign_key="fault.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=20)
+    source_id: int
+    escalation_id: int | None = Field(default=None, foreign_key="escalation.id")
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
+    agenda_item_id: int | None = Field(
+        default=None, foreign_key="agenda_item.id", ondelete="CASCADE"
+    )
+    created_at: datetime = utc_field()
+    read_at: datetime | None = utc_field(default_now=False, nullable=True)

@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select
 from ..audit import audit_log
 from ..orgs.models import Organisation
 from ..timeutil import utcnow
-from . import derived, search
+from . import derived, search, updates
 from .models import (
     DEFAULT_THEMES,
     Fault,
@@ -65,9 +65,13 @@ def _next_ref(session: Session, org_id: int, year: int) -> str:
     return f"{prefix}{n:03d}"
 
 
-def _event(session: Session, fault: Fault, actor_id: int | None, kind: str, **kw: Any) -> None:
+def _event(
+    session: Session, fault: Fault, actor_id: int | None, kind: str, **kw: Any
+) -> FaultEvent:
     assert fault.id is not None
-    session.add(FaultEvent(fault_id=fault.id, actor_id=actor_id, kind=kind, **kw))
+    event = FaultEvent(fault_id=fault.id, actor_id=actor_id, kind=kind, **kw)
+    session.add(event)
+    return event
 
 
 def create_fault(
@@ -190,7 +194,7 @@ def change_status(
 ) -> None:
     if to not in TRANSITIONS.get(fault.status, ()):
         raise RuleError(to)
-    _event(
+    event = _event(
         session,
         fault,
         actor_id,
@@ -212,6 +216,7 @@ def change_status(
         object_id=fault.id,
     )
     session.flush()
+    updates.status_changed(session, fault=fault, event=event, actor_id=actor_id)
 
 
 def log_occurrence(

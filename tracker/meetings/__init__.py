@@ -4,6 +4,7 @@ bp = Blueprint("meetings", __name__)
 
 # routes register on bp
 from . import (  # noqa: E402,F401
+    action_views,
     forum_views,
     minutes_edit_views,
     minutes_views,

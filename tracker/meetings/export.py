@@ -10,6 +10,7 @@ from flask import current_app
 from icalendar import Calendar, Event, vCalAddress
 
 from ..timeutil import local, utcnow
+from .action_queries import ActionRow
 from .forms import outcome_labels
 from .models import AgendaItem, Escalation
 from .queries import MeetingPage
@@ -43,6 +44,28 @@ def statistics_lines(s: dict[str, Any], small_limit: int) -> list[str]:
     return lines
 
 
+ACTION_STATUS = {"oppen": "öppen", "klar": "klar", "struken": "struken"}
+
+
+def action_line(row: ActionRow, *, source: bool = False) -> str:
+    """One action item: title, owner, due date, and "försenad" when it is open and late
+    (a closed one says so instead). `source`: name the meeting it was decided at."""
+    a = row.action
+    parts = [a.title, f"ansvarig: {row.owner or 'ingen'}", f"klart senast {a.due_on.isoformat()}"]
+    if a.status != "oppen":
+        parts.append(ACTION_STATUS.get(a.status, a.status))
+    elif row.overdue:
+        parts.append("**försenad**")
+    if source:
+        parts.append(f"från mötet {local(row.source_starts_at).date().isoformat()}")
+    return " – ".join(parts)
+
+
+def action_details(p: MeetingPage, item: AgendaItem) -> list[str]:
+    """The action items decided on `item`, as sub-points of it."""
+    return [f"Åtgärd: {action_line(row)}" for row in p.actions.own.get(item.id or 0, [])]
+
+
 def agenda_markdown(p: MeetingPage, *, small_limit: int) -> str:
     m = p.meeting
     when = local(m.starts_at).strftime("%Y-%m-%d kl. %H:%M")
@@ -69,7 +92,7 @@ def agenda_markdown(p: MeetingPage, *, small_limit: int) -> str:
             out.append(f"Utfall: {labels.get(item.outcome, item.outcome)}")
         if item.response:
             out.append(f"Svar: {item.response}")
-        return out
+        return out + action_details(p, item)
 
     lines += sections_markdown(p, small_limit, details)
     return "\n".join(lines).rstrip() + "\n"
@@ -90,13 +113,19 @@ def sections_markdown(
             lines += statistics_lines(p.stats, small_limit) + [""]
             continue
         entries = p.items.get(section, [])
-        if not entries:
+        carried = p.actions.carried if section == "uppfoljning" else []
+        if not entries and not carried:
             lines += ["Inga ärenden.", ""]
             continue
         for n, (item, esc, _fault) in enumerate(entries, start=1):
             lines.append(f"{n}. **{item.title}**")
             lines += [f"   - {detail}" for detail in details(item, esc)]
-        lines.append("")
+        if entries:
+            lines.append("")
+        if carried:  # open action items of earlier meetings, until they are done
+            lines += ["Åtgärdspunkter från tidigare möten:", ""]
+            lines += [f"- {action_line(row, source=True)}" for row in carried]
+            lines.append("")
     return lines
 
 

@@ -84,6 +84,16 @@ class ForumForm(FlaskForm):
             NumberRange(min=1, max=52, message=_l("Ange ett tal mellan 1 och 52.")),
         ],
     )
+    # left out (a form from before the setting): the default
+    reminder_days = IntegerField(
+        _l("Påminnelse om åtgärder, dagar före datumet"),
+        default=3,
+        filters=[lambda n: 3 if n is None else n],
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=30, message=_l("Ange ett tal mellan 1 och 30.")),
+        ],
+    )
 
     def setup(self) -> None:
         self.kind.choices = list(kind_labels().items())

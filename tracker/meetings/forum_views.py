@@ -53,6 +53,7 @@ def forum_edit(forum_id: int | None) -> Any:
                     kind=form.kind.data or "annat",
                     lead_days=form.lead_days.data or 7,
                     cadence_per_year=form.cadence_per_year.data or 4,
+                    reminder_days=form.reminder_days.data or 3,
                 )
             else:
                 form.populate_obj(forum)

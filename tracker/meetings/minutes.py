@@ -17,7 +17,7 @@ from ..audit import audit_log
 from ..faults.models import Fault
 from ..guard import require_clean
 from ..timeutil import utcnow
-from . import snapshot
+from . import snapshot, updates
 from .models import AgendaItem, Escalation, Forum, Meeting, MeetingReopening
 from .proposals import escalate
 from .rules import RuleError, is_reopened, require_minutes_editable, require_open
@@ -80,6 +80,7 @@ def respond(session: Session, *, item: AgendaItem, text: str, actor_id: int | No
         object_id=item.id,
     )
     session.flush()
+    updates.responded(session, item=item, actor_id=actor_id)  # tell who logged on the fault
 
 
 @dataclass
@@ -157,6 +158,8 @@ def finalise(session: Session, *, meeting: Meeting, actor_id: int | None) -> Fin
                     accept=True,
                     forwarded_from=esc,
                 )
+    for item in items:  # who logged on each fault hears the decision
+        updates.decided(session, item=item, actor_id=actor_id)
     meeting.status = "genomfort"
     meeting.finalised_at = utcnow()
     session.add(meeting)

@@ -13,6 +13,7 @@ MEETING_STATUSES = ("planerat", "genomfort", "installt")
 SECTIONS = ("uppfoljning", "nytt", "statistik", "ovrigt")
 # Minuted outcome of an agenda item.
 ITEM_OUTCOMES = ("foljs_upp", "atgardat", "ingen_atgard", "vidarebefordras")
+ACTION_STATUSES = ("oppen", "klar", "struken")
 
 
 class Forum(SQLModel, table=True):
@@ -24,6 +25,8 @@ class Forum(SQLModel, table=True):
     kind: str = Field(default="ledningsgrupp", max_length=30)
     lead_days: int = Field(default=7)
     cadence_per_year: int = Field(default=4)
+    # E-mail the owner of an open action item this many days before it is due.
+    reminder_days: int = Field(default=3)
     created_at: datetime = utc_field()
 
 
@@ -145,3 +148,29 @@ class MinutesDraft(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
     payload: str = free_text_column()
     saved_at: datetime = utc_field()
+
+
+class ActionItem(SQLModel, table=True):
+    """An åtgärdspunkt: what a decision on an agenda item asks someone to do, by when. The
+    owner is a user of the organisation or one of the forum's contacts. Open items are
+    followed up at the forum's next meetings until they are done (klar) or struck."""
+
+    __tablename__ = "action_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    forum_id: int = Field(foreign_key="forum.id", index=True)
+    agenda_item_id: int = Field(foreign_key="agenda_item.id", index=True, ondelete="CASCADE")
+    title: str = free_text_field(max_length=200)
+    owner_user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    owner_contact_id: int | None = Field(
+        default=None, foreign_key="contact.id", index=True, ondelete="SET NULL"
+    )
+    due_on: date = Field(sa_column=Column(Date, nullable=False))
+    status: str = Field(default="oppen", max_length=10, index=True)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = utc_field()
+    # when it was marked done or struck (None while open): it is followed up at the
+    # meetings that started before then, so an old meeting's page keeps showing it
+    closed_at: datetime | None = utc_field(default_now=False, nullable=True)
+    closed_by_id: int | None = Field(default=None, foreign_key="user.id")

@@ -72,6 +72,7 @@ def accept_escalation(
     session: Session, *, esc: Escalation, fault: Fault, actor_id: int | None
 ) -> None:
     from .services import _add_escalation_item, next_planned_meeting
+    from .updates import escalated
 
     if esc.status != "foreslagen":
         raise RuleError("not_proposed")
@@ -92,6 +93,7 @@ def accept_escalation(
         object_id=esc.id,
     )
     session.flush()
+    escalated(session, esc=esc, fault=fault, actor_id=actor_id)  # tell who logged on it
     upcoming = next_planned_meeting(session, esc.forum_id)
     if upcoming is not None:
         _add_escalation_item(session, upcoming, esc, "nytt", fault)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,6 +16,7 @@ from ..faults.queries import recurring_not_escalated
 from ..orgs.context import in_current_org, scoped, scoped_with
 from ..orgs.models import Authority, Organisation
 from ..suppression import suppress
+from .action_queries import MeetingActions, for_meeting
 from .models import AgendaItem, Contact, Escalation, Forum, Meeting
 
 
@@ -104,13 +105,15 @@ class MeetingPage:
     forums: list[Forum]
     last_decisions: dict[int, AgendaItem]
     stats: dict[str, Any]
+    actions: MeetingActions = field(default_factory=MeetingActions)
 
 
 def meeting_page(
     session: Session, org: Organisation, meeting: Meeting, *, member: bool
 ) -> MeetingPage:
     """`member`: for a ledamot or a forum contact, who see counts only of escalated faults."""
-    forum = session.exec(scoped(Forum).where(Forum.id == meeting.forum_id)).one()
+    all_forums = list(session.exec(scoped(Forum).order_by(Forum.name)).all())
+    forum = next(f for f in all_forums if f.id == meeting.forum_id)
     items = agenda_items(session, meeting)
     # The latest earlier decision on each follow-up, shown beside it.
     esc_ids = [esc.id for _i, esc, _f in items.get("uppfoljning", []) if esc is not None]
@@ -128,7 +131,6 @@ def meeting_page(
         ).all():
             last[prev.escalation_id or 0] = prev
     contacts = forum_contacts(session, forum.id or 0)
-    all_forums = list(session.exec(scoped(Forum).order_by(Forum.name)).all())
     return MeetingPage(
         meeting,
         forum,
@@ -137,6 +139,7 @@ def meeting_page(
         all_forums,
         last,
         statistics(session, org, forum, meeting, member=member),
+        for_meeting(session, meeting),
     )
 
 

@@ -31,6 +31,7 @@ def create_forum(
     kind: str,
     lead_days: int = 7,
     cadence_per_year: int = 4,
+    reminder_days: int = 3,
 ) -> Forum:
     forum = Forum(
         org_id=org_id,
@@ -38,6 +39,7 @@ def create_forum(
         kind=kind,
         lead_days=lead_days,
         cadence_per_year=cadence_per_year,
+        reminder_days=reminder_days,
     )
     session.add(forum)
     session.flush()

@@ -129,7 +129,8 @@ def minutes_markdown(
     p: queries.MeetingPage, *, small_limit: int, revision: int, at: datetime | None
 ) -> str:
     """ "Minnesanteckningar": the forum's contacts, every item's discussion, decision,
-    outcome and response, and the statistics as forum members see them."""
+    outcome, response and action items (owner, due date), and the statistics as forum
+    members see them."""
     m = p.meeting
     lines = [
         f"# Minnesanteckningar: {p.forum.name}",
@@ -169,7 +170,7 @@ def minutes_markdown(
             out.append(f"Vidarebefordras till: {forums[item.forward_forum_id]}")
         if item.response:
             out.append(f"Svar: {_text(item.response)}")
-        return out
+        return out + export.action_details(p, item)
 
     lines += export.sections_markdown(p, small_limit, details)
     return "\n".join(lines).rstrip() + "\n"
