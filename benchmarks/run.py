@@ -331,7 +331,7 @@ class Server:
             "900",
             "--log-level",
             "warning",
-            "tracker:create_app()",
+            "tracker.wsgi:app",
         ]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env)  # noqa: S603 - our own command
         deadline = time.monotonic() + 60

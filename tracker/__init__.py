@@ -37,7 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         db_file = Path(app.instance_path) / "tracker.sqlite"
         app.config["DATABASE_URL"] = f"sqlite:///{db_file}"
 
-    from . import audit, cli, db, web
+    from . import audit, cli, dataversion, db, web  # noqa: F401 – dataversion registers its hooks
 
     db.init_app(app)
     cli.init_app(app)

@@ -4,7 +4,7 @@ as a correction – at 360 px, the editor also at 1280 px, every page axe-checke
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -21,6 +21,7 @@ from tests.conftest import Factories
 from tracker.digests.models import OutboxMessage
 from tracker.faults.models import Fault
 from tracker.meetings import services as meetings
+from tracker.meetings.models import Meeting
 
 try:
     from playwright.sync_api import expect
@@ -28,7 +29,7 @@ except ImportError:  # pragma: no cover - the test extra is not installed
     skip_or_fail(PLAYWRIGHT_MISSING)
 
 
-def test_finalise_reopen_and_refinalise_at_360px(
+def test_the_meeting_day_plan_minute_finalise_reopen_correct(
     app, page_factory: PageFactory, make: Factories, sign_in
 ) -> None:
     page = page_factory(*MOBILE)
@@ -47,16 +48,18 @@ def test_finalise_reopen_and_refinalise_at_360px(
             ask="Att psykiatrin redovisar bemanningen.",
             accept=True,
         )
-        meeting = meetings.plan_meeting(
-            s,
-            forum=forum,
-            place="Rum 3",
-            actor_id=None,
-            starts_at=datetime.now(UTC) + timedelta(days=2),
-        )
         s.commit()
     sign_in(page, make.user("samordnare").email)
-    page.goto(f"/meetings/{meeting.id}")
+    # plan the meeting: the agenda is built from the escalated fault
+    page.goto(f"/forums/{forum.id}")
+    page.get_by_role("link", name="Planera möte").click()
+    page.get_by_label("Datum").fill((date.today() + timedelta(days=2)).isoformat())
+    page.get_by_label("Klockslag").fill("09:00")
+    page.get_by_role("button", name="Planera mötet").click()
+    expect(page.get_by_text("Mötet är planerat och dagordningen byggd.")).to_be_visible()
+    expect(page.locator(".agenda-item").filter(has_text="Läkarbrist i psykiatrin")).to_be_visible()
+    assert_axe_clean(page)
+    meeting_id = int(page.url.rstrip("/").rsplit("/", 1)[1])
     page.get_by_role("link", name="Skriv minnesanteckningar").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Skriv minnesanteckningar")
     assert_axe_clean(page)
@@ -91,11 +94,11 @@ def test_finalise_reopen_and_refinalise_at_360px(
     page.set_viewport_size({"width": MOBILE[0], "height": MOBILE[1]})
     # the meeting is held: now it can be finalised
     with Session(app.extensions["db_engine"]) as s:
-        held = s.get(type(meeting), meeting.id)
+        held = s.get(Meeting, meeting_id)
         held.starts_at = datetime.now(UTC) - timedelta(hours=2)
         s.add(held)
         s.commit()
-    page.goto(f"/meetings/{meeting.id}")
+    page.goto(f"/meetings/{meeting_id}")
     page.get_by_role("link", name="Fastställ minnesanteckningarna").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Fastställ minnesanteckningarna")
     assert_axe_clean(page)
@@ -116,7 +119,7 @@ def test_finalise_reopen_and_refinalise_at_360px(
     assert_axe_clean(page)
     assert_no_horizontal_scroll(page)
     # reopen: the reason is required
-    page.goto(f"/meetings/{meeting.id}")
+    page.goto(f"/meetings/{meeting_id}")
     page.get_by_role("link", name="Öppna för rättelse").click()
     assert_axe_clean(page)
     page.get_by_role("button", name="Öppna för rättelse").click()

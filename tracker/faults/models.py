@@ -130,7 +130,8 @@ class FaultMonth(SQLModel, table=True):
     """Occurrences of a fault in a calendar month, kept on write (tracker.faults.derived)."""
 
     __tablename__ = "fault_month"
-    __table_args__ = (Index("ix_fault_month_org_month", "org_id", "month"),)
+    # covering: lists and the report read (fault_id, n) by organisation and month
+    __table_args__ = (Index("ix_fault_month_org_month", "org_id", "month", "fault_id", "n"),)
 
     fault_id: int = Field(foreign_key="fault.id", primary_key=True, ondelete="CASCADE")
     month: date = Field(sa_column=Column(Date, primary_key=True))
@@ -143,7 +144,9 @@ class FaultConsequenceMonth(SQLModel, table=True):
     (tracker.faults.derived) for the annual report."""
 
     __tablename__ = "fault_consequence_month"
-    __table_args__ = (Index("ix_fault_consequence_month_org_month", "org_id", "month"),)
+    __table_args__ = (
+        Index("ix_fault_consequence_month_org_month", "org_id", "month", "fault_id", "code", "n"),
+    )
 
     fault_id: int = Field(foreign_key="fault.id", primary_key=True, ondelete="CASCADE")
     month: date = Field(sa_column=Column(Date, primary_key=True))

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, exists, func, or_
+from sqlalchemy import and_, exists, func, literal, or_
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -66,9 +66,13 @@ def themes(session: Session) -> list[Theme]:
 def fault_list(
     session: Session, org: Organisation, flt: FaultFilters, *, page: int | None, size: int
 ) -> tuple[list[FaultRow], int]:
+    """One page of the register (`page` None: every row, for the export). The count in the
+    recurrence window is joined in only where it filters or every row is wanted; for a page
+    it is read for that page's faults alone (an index range per fault)."""
     assert org.id is not None
     rec = Recurrence.of(org)
     recent = recent_count_subquery(org.id, rec.since())
+    joined = flt.recurring or page is None
     n = col(Fault.occurrence_count)
     last = col(Fault.last_observed_on)
     q = (
@@ -78,12 +82,13 @@ def fault_list(
             Authority.huvudman,
             n,
             last,
-            func.coalesce(recent.c.n, 0),
+            func.coalesce(recent.c.n, 0) if joined else literal(0),
         )
         .join(Authority, Authority.id == Fault.primary_authority_id)
-        .outerjoin(recent, recent.c.fault_id == Fault.id)
         .where(col(Fault.duplicate_of_id).is_(None))
     )
+    if joined:
+        q = q.outerjoin(recent, recent.c.fault_id == Fault.id)
     if flt.authority_id:
         q = q.where(
             or_(
@@ -121,12 +126,22 @@ def fault_list(
     }.get(flt.sort, [last.desc().nulls_last(), col(Fault.id).desc()])
     total = 0
     if page is not None:
-        total = session.exec(select(func.count()).select_from(q.subquery())).one()
-        q = q.offset((page - 1) * size).limit(size)
-    rows = [
-        FaultRow(f, a, h, cnt, last, rc >= rec.threshold)
-        for f, a, h, cnt, last, rc in session.exec(q.order_by(*order)).all()
-    ]
+        # the number of matches comes with the page (a window over the whole result), so
+        # the filters and the search run once
+        paged = q.add_columns(func.count().over()).order_by(*order)
+        rows_total = session.exec(paged.offset((page - 1) * size).limit(size)).all()
+        found = [tuple(r[:6]) for r in rows_total]
+        if rows_total:
+            total = rows_total[0][6]
+        elif page > 1:  # past the end: the count alone
+            total = session.exec(select(func.count()).select_from(q.subquery())).one()
+    else:
+        found = list(session.exec(q.order_by(*order)).all())
+    if not joined and found:
+        window = derived.recent_counts(org.id, rec.since(), fault_ids=[f.id for f, *_r in found])
+        counts = dict(session.exec(select(window.c.fault_id, window.c.n)).all())
+        found = [(f, a, h, cnt, lst, counts.get(f.id, 0)) for f, a, h, cnt, lst, _z in found]
+    rows = [FaultRow(f, a, h, cnt, lst, rc >= rec.threshold) for f, a, h, cnt, lst, rc in found]
     if page is None:
         total = len(rows)
     _attach_themes(session, rows)
@@ -287,25 +302,42 @@ def suggestions(session: Session, org_id: int, text: str, *, limit: int = 8) -> 
     )
 
 
-def recurring_not_escalated(
-    session: Session, org: Organisation, *, limit: int | None = None
-) -> list[tuple[Fault, int]]:
-    """Faults that recur (N occurrences within M months) but are neither escalated nor
-    closed, with their recent count, most frequent first."""
+class RecurringFault(NamedTuple):
+    id: int
+    ref: str
+    title: str
+
+
+def recurring_faults(
+    session: Session, org: Organisation, *, limit: int
+) -> tuple[list[tuple[RecurringFault, int]], int]:
+    """The `limit` faults that recur most (N occurrences within M months) but are neither
+    escalated nor closed, with their recent count, most frequent first – and how many such
+    faults there are in all. Only the columns a list shows, in one statement."""
     assert org.id is not None
     rec = Recurrence.of(org)
     recent = recent_count_subquery(org.id, rec.since())
     q = (
-        scoped_with(Fault, recent.c.n)
+        select(Fault.id, Fault.ref, Fault.title, recent.c.n, func.count().over())
         .join(recent, recent.c.fault_id == Fault.id)
         .where(
+            in_current_org(Fault),
             recent.c.n >= rec.threshold,
             col(Fault.status).in_(["ny", "bekraftad"]),
             col(Fault.duplicate_of_id).is_(None),
         )
         .order_by(recent.c.n.desc(), col(Fault.id))
+        .limit(limit)
     )
-    return list(session.exec(q.limit(limit) if limit else q).all())
+    rows = session.exec(q).all()
+    found = [(RecurringFault(fid, ref, title), int(n)) for fid, ref, title, n, _t in rows]
+    return found, (int(rows[0][4]) if rows else 0)
+
+
+def recurring_not_escalated(
+    session: Session, org: Organisation, *, limit: int = 10
+) -> list[tuple[RecurringFault, int]]:
+    return recurring_faults(session, org, limit=limit)[0]
 
 
 def dashboard(session: Session, org: Organisation, user_id: int) -> dict[str, Any]:

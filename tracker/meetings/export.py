@@ -41,6 +41,10 @@ def statistics_lines(s: dict[str, Any], small_limit: int) -> list[str]:
             f"- Återkommande, inte eskalerat: {fault.ref} {fault.title} "
             f"({_occurrences(n, kind, small_limit)})"
         )
+    if s.get("recurring_more"):
+        lines.append(
+            f"- … och {s['recurring_more']} fler återkommande systemfel som inte är eskalerade"
+        )
     return lines
 
 

@@ -12,12 +12,15 @@ from sqlmodel import Session, col, select
 
 from ..faults.derived import counts_between
 from ..faults.models import Fault
-from ..faults.queries import recurring_not_escalated
+from ..faults.queries import recurring_faults
 from ..orgs.context import in_current_org, scoped, scoped_with
 from ..orgs.models import Authority, Organisation
 from ..suppression import suppress
 from .action_queries import MeetingActions, for_meeting
 from .models import AgendaItem, Contact, Escalation, Forum, Meeting
+
+# The agenda lists the most frequent recurring faults not escalated, and how many more.
+RECURRING_SHOWN = 15
 
 
 def member_forum_ids(session: Session, user_id: int) -> list[int]:
@@ -179,7 +182,9 @@ def statistics(
             .order_by(total.desc())
         ).all()
     ]
-    recurring = [] if member else recurring_not_escalated(session, org)
+    recurring, recurring_total = (
+        ([], 0) if member else recurring_faults(session, org, limit=RECURRING_SHOWN)
+    )
     hidden = suppress(
         {("authority", name): n for name, n in per_authority}
         | {("fault", f.id): n for f, n in recurring},
@@ -191,6 +196,7 @@ def statistics(
         "new_faults": new_faults,
         "per_authority": [(name, n, hidden.kind(("authority", name))) for name, n in per_authority],
         "recurring": [(f, n, hidden.kind(("fault", f.id))) for f, n in recurring],
+        "recurring_more": max(0, recurring_total - len(recurring)),
         "any_dold": bool(hidden.secondary),
     }
 

@@ -27,6 +27,9 @@ class Organisation(SQLModel, table=True):
     mfa_required: bool = Field(default=False)
     # A session with no request for this many hours ends.
     session_idle_hours: int = Field(default=8)
+    # Raised in every transaction that writes the organisation's data (tracker.dataversion):
+    # what is computed from the data can be kept as long as this number stays the same.
+    data_version: int = Field(default=0)
     created_at: datetime = utc_field()
 
     @property

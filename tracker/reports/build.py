@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import case, func, or_
 from sqlmodel import Session, col, select
 
 from ..faults.forms import consequence_labels
@@ -153,13 +153,24 @@ def _year_counts(
     counts kept on write – no occurrence row is read."""
     counts: Counter[int] = Counter()
     quarters: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for fid, month, n in session.exec(
-        select(FaultMonth.fault_id, FaultMonth.month, FaultMonth.n).where(
-            in_orgs(FaultMonth, org_ids), FaultMonth.month >= d0, FaultMonth.month <= d1
-        )
-    ):
-        counts[fid] += n
-        quarters[fid][(month.month - 1) // 3] += n
+    starts = [date(d0.year, m, 1) for m in (4, 7, 10)]
+    month: Any = col(FaultMonth.month)
+    size: Any = col(FaultMonth.n)
+    per_quarter = [
+        func.sum(case((month < starts[0], size), else_=0)),
+        func.sum(case(((month >= starts[0]) & (month < starts[1]), size), else_=0)),
+        func.sum(case(((month >= starts[1]) & (month < starts[2]), size), else_=0)),
+        func.sum(case((month >= starts[2], size), else_=0)),
+    ]
+    rows: Any = session.exec(
+        select(col(FaultMonth.fault_id), *per_quarter)
+        .where(in_orgs(FaultMonth, org_ids), month >= d0, month <= d1)
+        .group_by(col(FaultMonth.fault_id))
+    )
+    for row in rows:
+        fid = int(row[0])
+        quarters[fid] = [int(q or 0) for q in row[1:]]
+        counts[fid] = sum(quarters[fid])
     consequences: dict[int, Counter[str]] = defaultdict(Counter)
     for fid, code, n in session.exec(
         select(

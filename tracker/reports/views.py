@@ -3,9 +3,23 @@
 from __future__ import annotations
 
 import difflib
+import threading
+from collections import OrderedDict
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -40,9 +54,41 @@ def _year(year: int) -> int:
     return year
 
 
-def _generated(orgs: list[Organisation], year: int) -> tuple[build.Report, str]:
+_CACHE_SIZE = 32
+_CACHE_LOCK = threading.Lock()
+
+
+def _cache() -> OrderedDict[tuple[Any, ...], tuple[list[int], str]]:
+    """This application's reports (one per app: another app may have another database)."""
+    cache: OrderedDict[tuple[Any, ...], tuple[list[int], str]]
+    cache = current_app.extensions.setdefault("report_cache", OrderedDict())
+    return cache
+
+
+def _generated(orgs: list[Organisation], year: int) -> tuple[list[int], str]:
+    """The year's occurrences per quarter and the generated section as Markdown. Kept per
+    process until any of the organisations' data changes (their data version,
+    tracker.dataversion): a report is a pure function of the data, the year and the
+    language."""
+    # created_at too: SQLite may give a new organisation the id of a deleted one
+    key = (
+        year,
+        str(get_locale()),
+        tuple((o.id, o.created_at.isoformat(), o.data_version) for o in orgs),
+    )
+    cache = _cache()
+    with _CACHE_LOCK:
+        hit = cache.get(key)
+        if hit is not None:
+            cache.move_to_end(key)
+            return hit
     report = build.build(db.session(), orgs, year)
-    return report, build.to_markdown(report)
+    result = (_quarters(report), build.to_markdown(report))
+    with _CACHE_LOCK:
+        cache[key] = result
+        while len(cache) > _CACHE_SIZE:
+            cache.popitem(last=False)
+    return result
 
 
 def _draft_or_404(year: int) -> tuple[Organisation, ReportDraft]:
@@ -72,7 +118,7 @@ def index() -> Any:
 @authors_only
 def report(year: int) -> Any:
     org = current_org()
-    report_, generated = _generated([org], _year(year))
+    quarters, generated = _generated([org], _year(year))
     s = db.session()
     draft = services.get_draft(s, org.id or 0, year)
     diff: list[str] = []
@@ -99,7 +145,6 @@ def report(year: int) -> Any:
         else []
     )
     form = DraftForm(data={"version": draft.version, "markdown": draft.markdown}) if draft else None
-    quarters = _quarters(report_)
     return render_template(
         "reports/report.html",
         year=year,
@@ -167,8 +212,7 @@ def save_draft(year: int) -> Any:
             s.commit()
             flash(_("Utkastet är sparat."), "success")
             return redirect(url_for("reports.report", year=year, _anchor="draft"))
-    report_, generated = _generated([org], year)
-    quarters = _quarters(report_)
+    quarters, generated = _generated([org], year)
     return render_template(
         "reports/report.html",
         year=year,
@@ -246,11 +290,10 @@ def combined(year: int) -> Any:
         .exec(select(Organisation).where(col(Organisation.id).in_(ids)).order_by(Organisation.name))
         .all()
     )
-    report_, markdown = _generated(orgs, _year(year))
+    quarters, markdown = _generated(orgs, _year(year))
     fmt = request.args.get("format")
     if fmt in ("md", "docx"):
         return _export(markdown, fmt, f"uppmarksammade-brister-samlad-{year}")
-    quarters = _quarters(report_)
     return render_template(
         "reports/combined.html",
         year=year,
