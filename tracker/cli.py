@@ -251,6 +251,7 @@ def scheduler_command(wait: bool) -> None:
 def report_command(org_slug: str, year: int, fmt: str, out: str) -> None:
     """Skriv årets avsnitt "Uppmärksammade brister": det slutliga utkastet om det finns,
     annars den genererade texten."""
+    from datetime import date
     from pathlib import Path
 
     from .orgs.models import Organisation
@@ -267,7 +268,16 @@ def report_command(org_slug: str, year: int, fmt: str, out: str) -> None:
         markdown, source = draft.markdown, "det slutliga utkastet"
     else:
         markdown, source = build.to_markdown(build.build(s, [org], year)), "genererad text"
-    data = markdown_to_docx(markdown) if fmt == "docx" else markdown.encode()
+    data = (
+        markdown_to_docx(
+            markdown,
+            title=f"Uppmärksammade brister {year}",
+            author=org.name,
+            created=date.today(),
+        )
+        if fmt == "docx"
+        else markdown.encode()
+    )
     Path(out).write_bytes(data)
     click.echo(f"Skrev {out} ({source}).")
 

@@ -169,7 +169,12 @@ def minutes_file(meeting_id: int, fmt: str) -> Any:
     name = f"minnesanteckningar-{meeting.id}"
     if fmt == "docx":
         return Response(
-            markdown_to_docx(docs.minutes_md),
+            markdown_to_docx(
+                docs.minutes_md,
+                title=f"Minnesanteckningar {local(meeting.starts_at).date().isoformat()}",
+                author=current_org().name,
+                created=local(docs.finalised_at).date() if docs.finalised_at else None,
+            ),
             mimetype=DOCX,
             headers={"Content-Disposition": f'attachment; filename="{name}.docx"'},
         )

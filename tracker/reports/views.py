@@ -253,10 +253,10 @@ def finalise(year: int) -> Any:
     return redirect(url_for("reports.report", year=year))
 
 
-def _export(markdown: str, fmt: str, name: str) -> Response:
+def _export(markdown: str, fmt: str, name: str, *, title: str, author: str) -> Response:
     if fmt == "docx":
         return Response(
-            markdown_to_docx(markdown),
+            markdown_to_docx(markdown, title=title, author=author, created=utcnow().date()),
             mimetype=("application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
             headers={"Content-Disposition": f'attachment; filename="{name}.docx"'},
         )
@@ -275,7 +275,13 @@ def export(year: int, fmt: str) -> Any:
     org = current_org()
     draft = services.get_draft(db.session(), org.id or 0, _year(year))
     markdown = draft.markdown if draft else _generated([org], year)[1]
-    return _export(markdown, fmt, f"uppmarksammade-brister-{org.slug}-{year}")
+    return _export(
+        markdown,
+        fmt,
+        f"uppmarksammade-brister-{org.slug}-{year}",
+        title=f"Uppmärksammade brister {year}",
+        author=org.name,
+    )
 
 
 @bp.route("/<int:year>/combined")
@@ -293,7 +299,13 @@ def combined(year: int) -> Any:
     quarters, markdown = _generated(orgs, _year(year))
     fmt = request.args.get("format")
     if fmt in ("md", "docx"):
-        return _export(markdown, fmt, f"uppmarksammade-brister-samlad-{year}")
+        return _export(
+            markdown,
+            fmt,
+            f"uppmarksammade-brister-samlad-{year}",
+            title=f"Uppmärksammade brister {year}",
+            author=", ".join(o.name for o in orgs),
+        )
     return render_template(
         "reports/combined.html",
         year=year,
