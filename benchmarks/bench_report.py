@@ -24,7 +24,8 @@ from tracker import create_app, db, migrate  # noqa: E402
 from tracker.demo import load_demo  # noqa: E402
 from tracker.orgs import services as orgs  # noqa: E402
 from tracker.orgs.models import Organisation  # noqa: E402
-from tracker.reports.build import build, to_markdown  # noqa: E402
+from tracker.reports.build import build  # noqa: E402
+from tracker.reports.writing import to_markdown  # noqa: E402
 
 
 def main() -> int:

@@ -73,6 +73,7 @@ ACTIONS = {
     "privacy.text_redacted": _l("Text med personuppgift borttagen"),
     "report_draft.created": _l("Rapportutkast skapat"),
     "report_draft.finalised": _l("Rapport fastställd"),
+    "report_draft.reopened": _l("Fastställd rapport öppnad igen"),
     "report_draft.saved": _l("Rapportutkast sparat"),
     "report_section.saved": _l("Rapportrubrik sparad"),
     "theme.created": _l("Tema skapat"),

@@ -255,7 +255,7 @@ def report_command(org_slug: str, year: int, fmt: str, out: str) -> None:
     from pathlib import Path
 
     from .orgs.models import Organisation
-    from .reports import build
+    from .reports import build, writing
     from .reports.docx_export import markdown_to_docx
     from .reports.services import get_draft
 
@@ -267,7 +267,7 @@ def report_command(org_slug: str, year: int, fmt: str, out: str) -> None:
     if draft is not None and draft.status == "slutlig":
         markdown, source = draft.markdown, "det slutliga utkastet"
     else:
-        markdown, source = build.to_markdown(build.build(s, [org], year)), "genererad text"
+        markdown, source = writing.to_markdown(build.build(s, [org], year)), "genererad text"
     data = (
         markdown_to_docx(
             markdown,

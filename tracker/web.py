@@ -173,6 +173,7 @@ def init_app(app: Flask) -> None:
     from .orgs.join import bp as join_bp
     from .orgs.views import bp as admin_bp
     from .privacy_admin import bp as privacy_bp
+    from .reports import final_views  # noqa: F401 – its routes register on the reports bp
     from .reports.views import bp as reports_bp
     from .update_views import bp as updates_bp
 

@@ -1,4 +1,5 @@
-"""A report author goes from preview to draft to final in a real browser, axe-checked."""
+"""A report author goes from preview to draft to final (with a confirmation) in a real
+browser, axe-checked."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ def test_preview_draft_final(
         4,
         summary="Beslut dröjer i månader.",
     )
-    sign_in(page, make.user("ombud").email)
+    sign_in(page, make.user("samordnare").email)
     page.goto(f"/reports/{YEAR}")
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Uppmärksammade brister {YEAR}")
     expect(page.get_by_text("Beslut dröjer i månader.")).to_be_visible()
@@ -55,6 +56,13 @@ def test_preview_draft_final(
     draft.fill(f"# Uppmärksammade brister {YEAR}\n\nRedigerad av rapportförfattaren.\n")
     page.get_by_role("button", name="Spara utkastet").click()
     expect(page.get_by_text("Utkastet är sparat.")).to_be_visible()
+    page.get_by_role("link", name="Markera som slutlig").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Markera avsnittet som slutligt")
+    assert_axe_clean(page)
+    page.get_by_role("button", name="Markera som slutlig").click()  # not confirmed: refused
+    expect(page.get_by_text("Kryssa i att du vill markera avsnittet som slutligt.")).to_be_visible()
+    assert_axe_clean(page)
+    page.get_by_label("Jag har gått igenom avsnittet").check()
     page.get_by_role("button", name="Markera som slutlig").click()
     expect(page.get_by_text("Slutlig", exact=True)).to_be_visible()
     expect(page.get_by_text("Redigerad av rapportförfattaren.")).to_be_visible()

@@ -9,7 +9,8 @@ from flask import g
 
 from tests.faults.bulk import bulk_load
 from tracker import db
-from tracker.reports.build import build, to_markdown
+from tracker.reports.build import build
+from tracker.reports.writing import to_markdown
 
 BUDGET = 20
 

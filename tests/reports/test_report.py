@@ -10,14 +10,16 @@ import docx
 from sqlmodel import Session, select
 
 from tests.conftest import do_login, post
+from tracker.audit import AuditEntry
 from tracker.faults import services as faults
 from tracker.faults.models import Fault, Theme
 from tracker.meetings import services as meetings
 from tracker.meetings.models import AgendaItem, Meeting
 from tracker.orgs.defaults import REPORT_SECTIONS
 from tracker.orgs.models import Authority, Organisation
-from tracker.reports.build import build, to_markdown
+from tracker.reports.build import build
 from tracker.reports.docx_export import markdown_to_docx
+from tracker.reports.writing import to_markdown
 
 from ..test_suppression import solutions
 
@@ -156,13 +158,12 @@ def test_actions_match_the_minuted_decisions(app, make):
     md = markdown_for(app, [org])
     actions = md.split("## Ge exempel")[1].split("## Bilaga")[0]
     lines = [line for line in actions.splitlines() if line.startswith("- ")]
+    # one bullet per fault, with when it was raised and its latest decision and result
     assert lines == [
-        f"- Läkarbrist: lyftes i ledningsgruppen 15 mars {YEAR}; beslut: Psykiatrin utreder; "
-        "resultat: följs upp nästa möte.",
-        f"- Läkarbrist: lyftes i ledningsgruppen 15 juni {YEAR}; beslut: Fler läkare anställda; "
-        "resultat: avslutat – åtgärdat.",
+        f"- Läkarbrist: lyftes i ledningsgruppen 15 mars {YEAR} och 15 juni {YEAR}; "
+        "senaste beslut: Fler läkare anställda; resultat: avslutat – åtgärdat.",
     ]
-    assert "1 åtgärdade" in md
+    assert "0 kvarstående och 1 åtgärdat." in md  # singular
 
 
 def test_docx_has_the_same_headings_in_order_with_heading_styles(app, make, client):
@@ -243,11 +244,33 @@ def test_draft_workflow_diff_history_final_and_guard(app, make, client, session)
     assert "Underlaget har ändrats" in page and "+- **Nytt fel efter utkastet**" in page
     assert "Vår egen text." in page
     assert "Version 2" in page  # history
-    # final locks it and the export uses it
-    assert post(client, f"{url}/final", form_url=url).status_code == 302
+    # an ombud cannot make it final; a samordnare must confirm
+    assert client.get(f"{url}/final").status_code == 403
+    assert post(client, f"{url}/final", {"confirm": "y"}, form_url=url).status_code == 403
+    samordnare = app.test_client()
+    do_login(samordnare, make.user("samordnare").email)
+    refused = post(samordnare, f"{url}/final", {}, form_url=f"{url}/final")
+    assert refused.status_code == 400
+    assert "Kryssa i att du vill markera avsnittet som slutligt" in refused.get_data(as_text=True)
+    final = post(samordnare, f"{url}/final", {"confirm": "y"}, form_url=f"{url}/final")
+    assert final.status_code == 302
     assert client.get(f"{url}.md").get_data(as_text=True) == edited
     locked = post(client, f"{url}/draft/save", {"markdown": "x", "version": "2"}, form_url=url)
     assert locked.status_code == 409
+    # only an admin reopens it, with a reason that is kept and guarded
+    assert samordnare.get(f"{url}/reopen").status_code == 403
+    admin = app.test_client()
+    do_login(admin, make.user("admin").email)
+    reopen = f"{url}/reopen"
+    assert post(admin, reopen, {"reason": ""}, form_url=reopen).status_code == 400
+    bad = post(admin, reopen, {"reason": "Klient 811228-9874"}, form_url=reopen)
+    assert bad.status_code == 400 and "811228-9874" in bad.get_data(as_text=True)
+    assert post(admin, reopen, {"reason": "En åtgärd saknades"}, form_url=reopen).status_code == 302
+    page = admin.get(url).get_data(as_text=True)
+    assert "Skäl: En åtgärd saknades" in page and "Spara utkastet" in page
+    assert "Version 2" in page  # the versions are kept
+    entry = session.exec(select(AuditEntry).where(AuditEntry.action == "report_draft.reopened"))
+    assert entry.one().object_type == "report_draft"
 
 
 def test_members_cannot_reach_reports(client, login):
@@ -304,8 +327,8 @@ def fault_on(app, org: Organisation, title: str, authority: str, days: list[date
 
 
 _FAULT_LINE = re.compile(
-    r"^- \*\*.+?\*\*(?: \(PO [^)]+\))? \((?P<ref>SF-\d+-\d+), (?P<auth>[^)]+)\)\..*"
-    r"\((?:(?P<n>\d+|färre än \d+) förekomster under året"
+    r"^- \*\*.+?\*\*(?: \(PO [^)]+\))? \((?P<ref>SF-\d+-\d+), (?P<auth>[^)]+)\)(?:\..*)?"
+    r"(?: \(|: )(?:(?P<n>\d+|färre än \d+) förekomster under året"
     r"|(?P<dold>antalet förekomster under året är dolt))"
 )
 
@@ -423,3 +446,21 @@ def test_counts_quarters_and_consequences_come_from_the_database(app, make):
     # hälsa 4, skulder 3, then one of the single ones; the previous year's row is not counted
     assert "9 förekomster under året" in line
     assert "vanligaste konsekvenser: försämrad hälsa, skuldsättning, " in line
+
+
+def test_a_fault_line_reads_as_text(app, make):
+    org = make.org()
+    bare = fault_in(app, org, "Sen utbetalning", "Försäkringskassan", 4)
+    told = fault_in(
+        app, org, "Svårt att nå", "Arbetsförmedlingen", 5, summary="Handläggare svarar inte"
+    )
+    md = markdown_for(app, [org])
+    line = next(x for x in md.splitlines() if f"({bare.ref}," in x)
+    # no summary: the title is not repeated as the text
+    assert line.count("Sen utbetalning") == 1
+    assert line.startswith(f"- **Sen utbetalning** ({bare.ref}, Försäkringskassan): 4 förekomster")
+    assert line.endswith(".")
+    # a summary becomes a sentence with its full stop
+    line = next(x for x in md.splitlines() if f"({told.ref}," in x)
+    assert "Handläggare svarar inte. (5 förekomster under året" in line
+    assert f"Jämfört med {YEAR - 1}: 2 nya systemfel, 0 kvarstående och 0 åtgärdade." in md

@@ -1,8 +1,7 @@
 """The year's "Uppmärksammade brister" section, built from the faults, occurrences and
 minuted meetings: a fixed number of statements per organisation, time linear in the
-year's occurrences. Counts below the organisation's limit read "färre än N", and a count
-that would let one be computed back reads "dold" (tracker.suppression); no narrative is
-ever quoted."""
+year's occurrences; no narrative is ever read. `tracker.reports.writing` turns the result
+into the Markdown text."""
 
 from __future__ import annotations
 
@@ -24,54 +23,9 @@ from ..faults.models import (
     FaultTheme,
     Theme,
 )
-from ..meetings.forms import outcome_labels
 from ..meetings.models import AgendaItem, Escalation, Forum, Meeting
 from ..orgs.context import in_orgs
 from ..orgs.models import Authority, Organisation, ReportSection
-from ..suppression import Suppressed, suppress
-
-MONTHS = [
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
-ROUTINE = (
-    "Rutiner har upprättats för hur uppmärksammade brister ska hanteras i "
-    "verksamheten: Ja. Ombuden registrerar avidentifierade iakttagelser i ett gemensamt "
-    "register över systemfel; återkommande fel lyfts till ledningsgruppen och följs upp "
-    "vid varje möte tills de är avslutade."
-)
-SUMMARY_Q = (
-    "Sammanfatta uppmärksammade brister i fråga om den enskildes möjligheter att få "
-    "tillgång till samhällets utbud av vård, stöd och service."
-)
-ACTIONS_Q = (
-    "Ge exempel på åtgärder som har vidtagits för att komma tillrätta med de brister "
-    "som har identifierats under året."
-)
-
-
-def swedish_date(d: date) -> str:
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-
-
-QUARTERS_NOTE = "K1–K4 = kvartal 1–4 (jan–mar, apr–jun, jul–sep, okt–dec)."
-HIDDEN_NOTE = "”dold” = dolt för att skydda små tal, så att de inte kan räknas fram ur summan."
-
-
-def count_text(n: int, limit: int, kind: str | None) -> str:
-    """A count as the report shows it: "färre än N" for a small one, "dold" for one hidden
-    so that a small one cannot be computed back (see tracker.suppression)."""
-    return {"primary": f"färre än {limit}", "secondary": "dold"}.get(kind or "", str(n))
 
 
 @dataclass
@@ -305,119 +259,3 @@ def build(session: Session, orgs: list[Organisation], year: int) -> Report:
         resolved=[f for f in faults if f.id in resolved_ids],
         limit=limit,
     )
-
-
-@dataclass
-class Appendix:
-    rows: list[tuple[ReportSection, str, int]]  # section, authority, number of faults
-    cells: dict[tuple[Any, ...], int]
-    hidden: Suppressed[tuple[Any, ...]]
-
-
-def appendix(report: Report) -> Appendix:
-    """The statistics appendix and the per-fault counts as one table: a row's Förekomster
-    is the sum of its quarters and also of its faults' counts in the summary, so the small
-    counts of both are hidden together and none can be computed back from the others."""
-    rows: list[tuple[ReportSection, str, int]] = []
-    cells: dict[tuple[Any, ...], int] = {}
-    lines: list[tuple[tuple[Any, ...], list[tuple[Any, ...]]]] = []
-    for s in report.sections:
-        per_auth: dict[str, list[FaultEntry]] = defaultdict(list)
-        for e in report.by_section.get(s.id or 0, []):
-            per_auth[e.authority.name].append(e)
-        for name, entries in sorted(per_auth.items()):
-            rows.append((s, name, len(entries)))
-            total = ("row", s.id, name, "total")
-            cells[total] = sum(e.occurrences for e in entries)
-            for q in range(4):
-                cells[("row", s.id, name, q)] = sum(e.quarters[q] for e in entries)
-            for e in entries:
-                cells[("fault", e.fault.id)] = e.occurrences
-            lines.append((total, [("row", s.id, name, q) for q in range(4)]))
-            lines.append((total, [("fault", e.fault.id) for e in entries]))
-    return Appendix(rows, cells, suppress(cells, lines, report.limit))
-
-
-def _label(entry_org: Organisation, report: Report) -> str:
-    return f" ({entry_org.name})" if report.combined else ""
-
-
-def to_markdown(report: Report) -> str:
-    names = ", ".join(o.name for o in report.orgs)
-    stats = appendix(report)
-    out = [
-        f"# Uppmärksammade brister {report.year}",
-        "",
-        f"*{names}*",
-        "",
-        ROUTINE,
-        "",
-        f"## {SUMMARY_Q}",
-        "",
-    ]
-    children: dict[int, list[ReportSection]] = defaultdict(list)
-    for s in report.sections:
-        if s.parent_id:
-            children[s.parent_id].append(s)
-    for s in report.sections:
-        if s.parent_id:
-            continue
-        blocks: list[str] = []
-        for sub in [s, *children.get(s.id or 0, [])]:
-            entries = report.by_section.get(sub.id or 0, [])
-            if not entries:
-                continue
-            if sub is not s:
-                blocks += [f"#### {sub.heading}", ""]
-            for e in entries:
-                text = (e.fault.report_summary or e.fault.description).strip() or e.fault.title
-                kind = stats.hidden.kind(("fault", e.fault.id))
-                detail = (
-                    "antalet förekomster under året är dolt för att skydda små tal"
-                    if kind == "secondary"
-                    else f"{count_text(e.occurrences, report.limit, kind)} förekomster under året"
-                )
-                if e.consequences:
-                    detail += "; vanligaste konsekvenser: " + ", ".join(e.consequences).lower()
-                blocks += [
-                    f"- **{e.fault.title}**{_label(e.org, report)} ({e.fault.ref}, "
-                    f"{e.authority.name}). {text} ({detail}.)"
-                ]
-            blocks.append("")
-        if blocks:
-            out += [f"### {s.heading}", "", *blocks]
-    out += [f"## {ACTIONS_Q}", ""]
-    if not report.actions:
-        out += ["Inga ärenden har behandlats i ledningsgrupp eller forum under året.", ""]
-    outcome = outcome_labels()
-    for a in report.actions:
-        line = (
-            f"- {a.fault.title}{_label(a.org, report)}: lyftes i {a.forum.lower()} "
-            f"{swedish_date(a.day)}"
-        )
-        if a.decision:
-            line += f"; beslut: {a.decision.rstrip('.')}"
-        if a.response:
-            line += f"; svar: {a.response.rstrip('.')}"
-        if a.outcome:
-            line += f"; resultat: {outcome.get(a.outcome, a.outcome).lower()}"
-        out.append(line + ".")
-    out += ["", "## Bilaga: statistik", ""]
-    out += [
-        "| Avsnitt | Myndighet | Systemfel | Förekomster | K1 | K2 | K3 | K4 |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    for section, name, n_faults in stats.rows:
-        cells = [str(n_faults)] + [
-            count_text(stats.cells[key], report.limit, stats.hidden.kind(key))
-            for key in [("row", section.id, name, c) for c in ("total", 0, 1, 2, 3)]
-        ]
-        out.append(f"| {section.heading} | {name} | " + " | ".join(cells) + " |")
-    out += ["", QUARTERS_NOTE + (f" {HIDDEN_NOTE}" if stats.hidden.secondary else "")]
-    out += [
-        "",
-        f"Jämfört med {report.year - 1}: {len(report.new)} nya systemfel, "
-        f"{len(report.persisting)} kvarstående och {len(report.resolved)} åtgärdade.",
-        "",
-    ]
-    return "\n".join(out).rstrip() + "\n"

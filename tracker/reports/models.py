@@ -22,6 +22,13 @@ class ReportDraft(SQLModel, table=True):
     version: int = Field(default=1)
     updated_by_id: int | None = Field(default=None, foreign_key="user.id")
     updated_at: datetime = utc_field()
+    # The latest reopening of a final section by an admin, and why (kept; the audit log
+    # names only the draft).
+    reopen_reason: str = Field(
+        default="", sa_column=Column(Text, nullable=False, default="", info=FREE_TEXT)
+    )
+    reopened_by_id: int | None = Field(default=None, foreign_key="user.id")
+    reopened_at: datetime | None = utc_field(default_now=False, nullable=True)
 
 
 class ReportDraftVersion(SQLModel, table=True):

@@ -115,3 +115,26 @@ def finalise(session: Session, *, draft: ReportDraft, actor_id: int | None) -> N
         object_type="report_draft",
         object_id=draft.id,
     )
+
+
+def reopen(session: Session, *, draft: ReportDraft, reason: str, actor_id: int | None) -> None:
+    """An admin opens a final section again, with a reason (guarded; kept on the draft, the
+    audit entry names only the draft). The versions stay; editing continues from the
+    final text."""
+    if draft.status != "slutlig":
+        raise DraftLocked
+    reason = reason.strip()
+    require_clean({"reason": reason}, confirmed=True)
+    draft.status = "utkast"
+    draft.reopen_reason = reason
+    draft.reopened_by_id = actor_id
+    draft.reopened_at = utcnow()
+    session.add(draft)
+    audit_log(
+        session,
+        "report_draft.reopened",
+        actor_id=actor_id,
+        org_id=draft.org_id,
+        object_type="report_draft",
+        object_id=draft.id,
+    )

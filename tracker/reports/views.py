@@ -34,7 +34,7 @@ from ..orgs.context import current_org, member_org_ids, role_required
 from ..orgs.models import Organisation
 from ..text import render_markdown
 from ..timeutil import utcnow
-from . import build, services
+from . import build, services, writing
 from .docx_export import markdown_to_docx
 from .models import ReportDraft, ReportDraftVersion
 
@@ -83,7 +83,7 @@ def _generated(orgs: list[Organisation], year: int) -> tuple[list[int], str]:
             cache.move_to_end(key)
             return hit
     report = build.build(db.session(), orgs, year)
-    result = (_quarters(report), build.to_markdown(report))
+    result = (_quarters(report), writing.to_markdown(report))
     with _CACHE_LOCK:
         cache[key] = result
         while len(cache) > _CACHE_SIZE:
@@ -240,17 +240,6 @@ def adopt(year: int) -> Any:
     s.commit()
     flash(_("Ändringarna i underlaget är markerade som genomgångna."), "success")
     return redirect(url_for("reports.report", year=year, _anchor="draft"))
-
-
-@bp.route("/<int:year>/final", methods=["POST"])
-@authors_only
-def finalise(year: int) -> Any:
-    org, draft = _draft_or_404(year)
-    s = db.session()
-    services.finalise(s, draft=draft, actor_id=current_user.id)
-    s.commit()
-    flash(_("Avsnittet är markerat som slutligt och låst."), "success")
-    return redirect(url_for("reports.report", year=year))
 
 
 def _export(markdown: str, fmt: str, name: str, *, title: str, author: str) -> Response:
