@@ -334,3 +334,28 @@ def test_markdown_is_sanitised(client, login, make):
     html = client.get(f"/faults/{f.ref}").get_data(as_text=True)
     assert "<strong>fet</strong>" in html
     assert "<script>alert" not in html and "javascript:" not in html
+
+
+def test_a_new_fault_cannot_repeat_an_existing_title(client, login, session, make):
+    existing = make.fault(title="Höga hyror i nybyggen")
+    login("ombud")
+    aid = authority_id(session)
+    before = session.exec(select(func.count()).select_from(Fault)).one()
+    resp = quick(client, mode="new", new_title="  höga HYROR i nybyggen ", new_authority_id=aid)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert "Det finns redan ett systemfel med den rubriken" in html
+    assert f'<a href="/faults/{existing.ref}">{existing.ref} Höga hyror i nybyggen</a>' in html
+    # the form on /faults/new says the same
+    resp = post(
+        client, "/faults/new", {"title": "Höga hyror i nybyggen", "primary_authority_id": aid}
+    )
+    assert resp.status_code == 400 and f'href="/faults/{existing.ref}"' in resp.get_data(
+        as_text=True
+    )
+    session.expire_all()
+    assert session.exec(select(func.count()).select_from(Fault)).one() == before
+    # a different title is a new fault
+    assert (
+        quick(client, mode="new", new_title="Höga hyror", new_authority_id=aid).status_code == 302
+    )

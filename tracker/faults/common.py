@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from flask import abort, g
+from typing import Any
+
+from flask import abort, g, url_for
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 
 from .. import db
 from ..orgs.models import Authority
@@ -32,3 +36,19 @@ def theme_choices() -> list[tuple[int, str]]:
 
 def can_edit_occurrence(logged_by_id: int | None, user_id: int) -> bool:
     return g.role in MANAGERS or logged_by_id == user_id
+
+
+def refuse_repeated_title(field: Any) -> bool:
+    """A new fault's title must not repeat one of the organisation's: the error on `field`
+    links to the existing fault, where the occurrence belongs. True when refused."""
+    existing = queries.same_title(db.session(), field.data or "")
+    if existing is None:
+        return False
+    link = Markup('<a href="{}">{} {}</a>').format(
+        url_for("faults.fault_page", ref=existing.ref), existing.ref, existing.title
+    )
+    message = escape(
+        _("Det finns redan ett systemfel med den rubriken: %(fault)s. Logga på det i stället.")
+    )
+    field.errors = [*field.errors, message.replace("%(fault)s", link)]
+    return True

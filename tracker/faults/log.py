@@ -12,7 +12,7 @@ from .. import db
 from ..guard import guard_form
 from ..orgs.context import current_org
 from . import bp, queries, services
-from .common import authority_choices
+from .common import authority_choices, refuse_repeated_title
 from .forms import QuickLogForm
 from .models import Fault
 from .views import workers_only
@@ -43,6 +43,8 @@ def quick_log() -> Any:
     if form.mode.data == "new":
         if not (form.new_title.data or "").strip():
             form.new_title.errors = [_("Skriv en rubrik för det nya systemfelet.")]
+            ok = False
+        elif refuse_repeated_title(form.new_title):
             ok = False
         valid = {c[0] for c in form.new_authority_id.choices or [] if c[0]}
         if form.new_authority_id.data not in valid:

@@ -372,5 +372,18 @@ def dashboard(session: Session, org: Organisation, user_id: int) -> dict[str, An
     }
 
 
+def same_title(session: Session, title: str) -> Fault | None:
+    """The organisation's fault (not a merged duplicate) whose title is `title`, ignoring
+    case and spacing: a new fault must not repeat one that exists."""
+    wanted = " ".join(title.split()).lower()
+    if not wanted:
+        return None
+    return session.exec(
+        scoped(Fault).where(
+            func.lower(func.trim(Fault.title)) == wanted, col(Fault.duplicate_of_id).is_(None)
+        )
+    ).first()
+
+
 def find_by_ref(session: Session, ref: str) -> Fault | None:
     return session.exec(scoped(Fault).where(func.upper(Fault.ref) == ref.strip().upper())).first()

@@ -30,6 +30,7 @@ from .common import (
     authority_choices,
     can_edit_occurrence,
     get_fault_or_404,
+    refuse_repeated_title,
     theme_choices,
 )
 from .forms import (
@@ -182,6 +183,7 @@ def fault_new() -> Any:
             form.validate_on_submit()
             and _valid_authorities(form)
             and guard_form(form, ["title", "description", "report_summary"])
+            and not refuse_repeated_title(form.title)
         ):
             s = db.session()
             org = current_org()
