@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 export TRACKER_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test test-pg lint fmt translations clean bench
+.PHONY: run test test-pg lint fmt translations clean bench fuzz
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -37,6 +37,12 @@ BENCH_SCALE ?= 1.0
 BENCH_PG    ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --scale $(BENCH_SCALE) --pg '$(BENCH_PG)' $(BENCH_ARGS)
+
+# Property-based fuzzing of every route (tests/test_fuzz.py) with many examples and a new
+# random seed each run; `make test` runs the same file with a few fixed examples.
+FUZZ_EXAMPLES ?= 200
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_RANDOM=1 $(BIN)/python -m pytest -q tests/test_fuzz.py $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -8,6 +8,7 @@ writers never deadlock on a lock upgrade ("database is locked").
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -16,11 +17,13 @@ from typing import Any
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session
 
 from .privacy import backstop as _backstop  # noqa: F401 – registers the flush guard
 
+log = logging.getLogger("tracker.outage")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -51,7 +54,7 @@ def _write_intent() -> bool:
     return not (has_request_context() and request.method in SAFE_METHODS)
 
 
-def make_engine(url: str, *, busy_timeout_ms: int = 15000) -> Engine:
+def make_engine(url: str, *, busy_timeout_ms: int = 15000, connect_timeout_s: int = 5) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False})
 
@@ -70,7 +73,11 @@ def make_engine(url: str, *, busy_timeout_ms: int = 15000) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent() else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # pool_pre_ping: a connection the server dropped (a restart, pg_terminate_backend) is
+    # replaced at checkout instead of failing the request, so the pool recovers by itself.
+    # connect_timeout: while the server is away a request waits seconds, not minutes.
+    connect_args = {} if "connect_timeout" in url else {"connect_timeout": connect_timeout_s}
+    return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
 def init_app(app: Flask) -> None:
@@ -98,8 +105,28 @@ def session() -> Session:
 def _close_session(_exc: BaseException | None) -> None:
     s = g.pop("db_session", None)
     if s is not None:
-        s.rollback()
-        s.close()
+        try:
+            s.rollback()
+            s.close()
+        except SQLAlchemyError:  # the database went away: the connection is dropped
+            s.invalidate()
+
+
+def ping(*, timeout_s: float) -> bool:
+    """One round trip to the database, cut off after `timeout_s` (readiness check)."""
+    eng = engine()
+    try:
+        with eng.connect() as conn:
+            if eng.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(timeout_s * 1000)}")
+                conn.exec_driver_sql("SELECT 1")
+            else:  # reads the file's schema page: an unreadable file fails here
+                conn.exec_driver_sql("SELECT count(*) FROM sqlite_master")
+        return True
+    except SQLAlchemyError as exc:
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:200]
+        log.warning("readiness: database unavailable: %s", reason)
+        return False
 
 
 @contextmanager

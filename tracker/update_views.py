@@ -17,6 +17,7 @@ from .errors import render_error
 from .faults import updates
 from .meetings.updates import page_of
 from .orgs.context import current_org, role_required
+from .params import bounded_int, to_int
 
 bp = Blueprint("updates", __name__)
 PAGE_SIZE = 25
@@ -24,7 +25,7 @@ readers = role_required(*updates.RECIPIENT_ROLES)
 
 
 def _page() -> int:
-    return max(request.args.get("page", 1, type=int) or 1, 1)
+    return max(request.args.get("page", 1, type=bounded_int) or 1, 1)
 
 
 @bp.route("/updates")
@@ -39,7 +40,7 @@ def index() -> Any:
 @readers
 def mark_read() -> Any:
     """Mark the updates the page showed as read (not any that arrived since)."""
-    ids = [int(v) for v in request.form.getlist("id") if v.isdigit()]
+    ids = [n for v in request.form.getlist("id") if (n := to_int(v)) is not None]
     if not ids:
         return render_error(400, _("Det fanns inga olästa uppdateringar att markera."))
     s = db.session()
@@ -52,7 +53,8 @@ def mark_read() -> Any:
         "success",
     )
     if request.form.get("next") == "list":
-        return redirect(url_for("updates.index", page=request.form.get("page", 1, type=int)))
+        page = request.form.get("page", 1, type=bounded_int)
+        return redirect(url_for("updates.index", page=page))
     return redirect(url_for("main.home"))
 
 

@@ -20,17 +20,19 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import select
 from werkzeug.exceptions import HTTPException
 
 from . import db
 from .accounts.models import User
 from .audit_labels import action_label, outbox_status_labels
-from .errors import ERROR_TEXT, render_error
+from .errors import ERROR_TEXT, handle_db_error, render_error
 from .extensions import babel, csrf, login_manager
 from .orgs.access import enforce_account_rules
 from .orgs.context import load_context
 from .orgs.forms import role_choices
+from .params import MAX_QUERY_VALUE, BoundedInt
 from .privacy.backstop import IdentifierRefused
 from .text import render_markdown
 from .timeutil import local, utcnow
@@ -130,6 +132,34 @@ def handle_server_error(_exc: Exception) -> Any:
         return FALLBACK_500, 500
 
 
+# What a form route accepts as a body; anything else (JSON, XML, text) is a 415.
+FORM_TYPES = frozenset({"", "application/x-www-form-urlencoded", "multipart/form-data"})
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# The largest request body (the longest minutes document is far below this).
+MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+
+
+def refuse_odd_requests() -> Any:
+    """before_request: every route takes forms and short query values; anything else is
+    answered here, before a form parser or a query sees it."""
+    if request.method in BODY_METHODS:
+        if request.mimetype not in FORM_TYPES:
+            return render_error(415)
+        # A multipart part whose name the parser could not read has no name (None).
+        if None in request.form or None in request.files:
+            return render_error(400)
+    if any(len(v) > MAX_QUERY_VALUE for _k, v in request.args.items(multi=True)):
+        return render_error(
+            400,
+            _(
+                "En uppgift i adressen är för lång (högst %(n)s tecken). Korta den och "
+                "försök igen.",
+                n=MAX_QUERY_VALUE,
+            ),
+        )
+    return None
+
+
 def stockholm(dt: datetime | None, fmt: str = "medium") -> str:
     if dt is None:
         return ""
@@ -137,8 +167,13 @@ def stockholm(dt: datetime | None, fmt: str = "medium") -> str:
 
 
 def init_app(app: Flask) -> None:
+    # Before any rule is added: an `<int:…>` no database column can hold is a 404.
+    app.url_map.converters["int"] = BoundedInt
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = MAX_CONTENT_LENGTH
     # First, so even a request refused by CSRF knows who is asking (error page header).
     app.before_request(load_context)
+    app.before_request(refuse_odd_requests)
     app.before_request(enforce_account_rules)
     babel.init_app(
         app, locale_selector=select_locale, default_translation_directories="translations"
@@ -156,6 +191,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(IdentifierRefused, handle_identifier_refused)
     app.register_error_handler(500, handle_server_error)
+    app.register_error_handler(SQLAlchemyError, handle_db_error)
     app.jinja_env.filters["stockholm"] = stockholm
     app.jinja_env.globals["languages"] = app.config["LANGUAGES"]
     app.jinja_env.globals["get_locale"] = get_locale

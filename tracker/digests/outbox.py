@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+import logging
 import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -15,6 +17,7 @@ from sqlmodel import Session, col, select
 from ..outbox import LINK_REMOVED, OutboxMessage, queue
 from ..timeutil import utcnow
 
+log = logging.getLogger(__name__)
 RETRY_FOR = timedelta(hours=24)
 STALE_SENDING = timedelta(minutes=15)
 
@@ -27,11 +30,18 @@ def attachment(filename: str, content_type: str, data: bytes) -> dict[str, str]:
     }
 
 
+def header_safe(value: str) -> str:
+    """A header value on one line: CR, LF and other control characters become spaces (a
+    forum name typed with a line break before names were checked must not break the mail
+    or add a header)."""
+    return " ".join("".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in value).split())
+
+
 def build_email(msg: OutboxMessage, sender: str) -> EmailMessage:
     email = EmailMessage()
-    email["From"] = sender
-    email["To"] = msg.to_addr
-    email["Subject"] = msg.subject
+    email["From"] = header_safe(sender)
+    email["To"] = header_safe(msg.to_addr)
+    email["Subject"] = header_safe(msg.subject)
     email["Date"] = format_datetime(utcnow())
     email["Message-ID"] = make_msgid(idstring=f"outbox{msg.id}")
     email.set_content(msg.text_body)
@@ -43,7 +53,7 @@ def build_email(msg: OutboxMessage, sender: str) -> EmailMessage:
             base64.b64decode(a["data"]),
             maintype=maintype,
             subtype=subtype,
-            filename=a["filename"],
+            filename=header_safe(a["filename"]),
             params=params,
         )
     return email
@@ -57,23 +67,61 @@ class _Permanent(Exception):
     pass
 
 
+class _Uncertain(Exception):
+    """The whole message went out but no answer came back: the server may have accepted
+    it, so it is not sent again automatically."""
+
+
+UNCERTAIN = "Svar uteblev efter sändning; kontrollera med mottagaren innan du skickar om."
+
+
+class _SMTP(smtplib.SMTP):
+    """Knows whether the message itself has been sent (the data ending in CRLF.CRLF)."""
+
+    payload_sent = False
+
+    def send(self, s: Any) -> None:
+        super().send(s)
+        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.payload_sent = True
+
+
+def _leave(smtp: smtplib.SMTP) -> None:
+    """QUIT and close. Whatever the server answers to QUIT (or not at all), what it
+    accepted stays accepted: nothing here can make a message count as not sent."""
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        smtp.quit()
+    smtp.close()
+
+
 def _deliver(config: dict[str, Any], email: EmailMessage) -> None:
+    timeout = float(config.get("MAIL_TIMEOUT") or 30)
     try:
-        with smtplib.SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=30) as smtp:
-            if config.get("MAIL_STARTTLS"):
-                smtp.starttls()
-            if config.get("MAIL_USERNAME"):
-                smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
-            smtp.send_message(email)
+        smtp = _SMTP(config["MAIL_SERVER"], int(config["MAIL_PORT"]), timeout=timeout)
+    except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+        raise _Temporary(f"{type(exc).__name__}: {exc}") from exc
+    try:
+        if config.get("MAIL_STARTTLS"):
+            smtp.starttls()
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD", ""))
+        smtp.send_message(email)  # returns once the server answered 250 to the data
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _m in exc.recipients.values()]
         detail = "; ".join(f"{c} {m.decode(errors='replace')}" for c, m in exc.recipients.values())
         raise (_Permanent if all(c >= 500 for c in codes) else _Temporary)(detail) from exc
-    except smtplib.SMTPResponseException as exc:
+    except smtplib.SMTPResponseException as exc:  # an answer: the server did not accept
         detail = f"{exc.smtp_code} {exc.smtp_error.decode(errors='replace')}"
         raise (_Permanent if exc.smtp_code >= 500 else _Temporary)(detail) from exc
     except (TimeoutError, smtplib.SMTPException, OSError) as exc:
+        if smtp.payload_sent:
+            raise _Uncertain(f"{type(exc).__name__}: {exc}") from exc
         raise _Temporary(f"{type(exc).__name__}: {exc}") from exc
+    except Exception as exc:  # anything else about this one message: it fails, the pass goes on
+        log.warning("outbox: unexpected error while sending: %r", exc)
+        raise (_Uncertain if smtp.payload_sent else _Permanent)(type(exc).__name__) from exc
+    finally:
+        _leave(smtp)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -122,9 +170,20 @@ def send_pass(session: Session, config: dict[str, Any], *, now: datetime | None 
         msg = session.get(OutboxMessage, candidate, populate_existing=True)
         assert msg is not None
         try:
-            _deliver(config, build_email(msg, config["MAIL_DEFAULT_SENDER"]))
+            email = build_email(msg, config["MAIL_DEFAULT_SENDER"])
+        except Exception as exc:  # one bad message never stops the pass
+            log.warning("outbox %s: could not build the e-mail: %r", msg.id, exc)
+            msg.status = "failed"
+            msg.last_error = f"Meddelandet kunde inte byggas: {type(exc).__name__}"[:500]
+            session.add(msg)
+            session.commit()
+            continue
+        try:
+            _deliver(config, email)
         except _Permanent as exc:
             msg.status, msg.last_error = "failed", str(exc)[:500]
+        except _Uncertain as exc:
+            msg.status, msg.last_error = "failed", f"{UNCERTAIN} ({exc})"[:500]
         except _Temporary as exc:
             msg.attempts += 1
             msg.last_error = str(exc)[:500]

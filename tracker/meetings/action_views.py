@@ -18,6 +18,7 @@ from .. import db
 from ..faults.common import MANAGERS
 from ..guard import guard_form
 from ..orgs.context import get_scoped_or_404
+from ..params import to_int
 from . import action_queries, actions, bp
 from .action_forms import ActionForm, DueForm, action_status_labels, owner_group_labels
 from .action_queries import ActionRow
@@ -149,9 +150,8 @@ def _back(action: ActionItem) -> Any:
         return redirect(url_for("meetings.my_actions"))
     if target == "home":
         return redirect(url_for("main.home"))
-    if target.isdigit():
-        meeting_id = int(target)
-    else:
+    meeting_id = to_int(target)
+    if meeting_id is None:
         item = get_scoped_or_404(AgendaItem, action.agenda_item_id)
         meeting_id = item.meeting_id
     return redirect(
@@ -205,9 +205,8 @@ def action_due(action_id: int) -> Any:
             return _back(action)
     g.due_form = (action.id, form)
     target = request.form.get("next", "")
-    if target.isdigit():
-        meeting_id = int(target)
-    else:
+    meeting_id = to_int(target)
+    if meeting_id is None:
         meeting_id = get_scoped_or_404(AgendaItem, action.agenda_item_id).meeting_id
     summary = _("Datumet är inte ändrat för ”%(title)s”.", title=action.title)
     return _render_meeting(get_scoped_or_404(Meeting, meeting_id), 400, errors=[summary])

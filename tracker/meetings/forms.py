@@ -14,7 +14,15 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from ..timeutil import STOCKHOLM
 
@@ -65,8 +73,17 @@ def escalation_outcome_labels() -> dict[str, str]:
     }
 
 
+def one_line(_form: FlaskForm, field: StringField) -> None:
+    """A name that goes into e-mail headers (the subject) and lists: one line, no control
+    characters – a line break there could break the mail or add a header."""
+    if field.data and any(ord(c) < 32 or ord(c) == 127 for c in field.data):
+        raise ValidationError(_l("Skriv på en rad, utan radbrytningar eller tabbar."))
+
+
 class ForumForm(FlaskForm):
-    name = StringField(_l("Namn"), validators=[DataRequired(_l("Fyll i namn.")), Length(max=200)])
+    name = StringField(
+        _l("Namn"), validators=[DataRequired(_l("Fyll i namn.")), Length(max=200), one_line]
+    )
     kind = SelectField(_l("Typ av forum"), choices=[])
     lead_days = IntegerField(
         _l("Utskick av dagordning, dagar före mötet"),
@@ -100,7 +117,9 @@ class ForumForm(FlaskForm):
 
 
 class ContactForm(FlaskForm):
-    name = StringField(_l("Namn"), validators=[DataRequired(_l("Fyll i namn.")), Length(max=120)])
+    name = StringField(
+        _l("Namn"), validators=[DataRequired(_l("Fyll i namn.")), Length(max=120), one_line]
+    )
     email = EmailField(
         _l("E-postadress"),
         validators=[
@@ -109,7 +128,7 @@ class ContactForm(FlaskForm):
             Length(max=254),
         ],
     )
-    represents = StringField(_l("Representerar"), validators=[Length(max=200)])
+    represents = StringField(_l("Representerar"), validators=[Length(max=200), one_line])
     user_id = SelectField(
         _l("Användarkonto (ledamot)"), choices=[], coerce=int, validators=[Optional()]
     )

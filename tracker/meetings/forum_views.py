@@ -120,7 +120,25 @@ def contact_add(forum_id: int) -> Any:
 def contact_delete(contact_id: int) -> Any:
     s = db.session()
     contact = get_scoped_or_404(Contact, contact_id)
-    s.delete(contact)
+    try:
+        services.delete_contact(s, contact=contact, actor_id=current_user.id)
+    except services.ContactInUse as exc:
+        flash(
+            _(
+                "%(name)s kan inte tas bort: kontakten står som ansvarig på %(n)s punkter "
+                "i protokollen, och protokollen ska visa vem som svarade.",
+                name=contact.name,
+                n=exc.items,
+            )
+            if exc.items != 1
+            else _(
+                "%(name)s kan inte tas bort: kontakten står som ansvarig på en punkt "
+                "i ett protokoll, och protokollet ska visa vem som svarade.",
+                name=contact.name,
+            ),
+            "error",
+        )
+        return redirect(url_for("meetings.forum_page", forum_id=contact.forum_id))
     s.commit()
     flash(_("Kontakten är borttagen."), "success")
     return redirect(url_for("meetings.forum_page", forum_id=contact.forum_id))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from ..audit import audit_log
@@ -83,6 +83,47 @@ def add_contact(
         object_id=contact.id,
     )
     return contact
+
+
+class ContactInUse(RuleError):
+    """The contact is named in minutes (responsible on agenda items): it stays."""
+
+    def __init__(self, items: int) -> None:
+        super().__init__("contact_in_use")
+        self.items = items
+
+
+def delete_contact(session: Session, *, contact: Contact, actor_id: int | None) -> int:
+    """Remove a forum contact. Refused while an agenda item names the contact responsible
+    (the minutes keep who answered for what); the mail sent to the contact stays in the
+    outbox without the link (returned: how many messages), action items it owned lose
+    their owner (the column's ON DELETE SET NULL)."""
+    from ..outbox import OutboxMessage
+
+    items = session.exec(
+        select(func.count())
+        .select_from(AgendaItem)
+        .where(AgendaItem.responsible_contact_id == contact.id)
+    ).one()
+    if items:
+        raise ContactInUse(int(items))
+    detached = session.exec(
+        update(OutboxMessage)
+        .where(col(OutboxMessage.contact_id) == contact.id)
+        .values(contact_id=None)
+    ).rowcount
+    session.delete(contact)
+    session.flush()
+    audit_log(
+        session,
+        "contact.deleted",
+        actor_id=actor_id,
+        org_id=contact.org_id,
+        object_type="contact",
+        object_id=contact.id,
+        count=int(detached or 0),
+    )
+    return int(detached or 0)
 
 
 # ---- meetings and the agenda -------------------------------------------------------------

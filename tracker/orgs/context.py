@@ -16,6 +16,7 @@ from sqlmodel import SQLModel, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from .. import db
+from ..params import to_int
 from .models import Membership, Organisation
 
 M = TypeVar("M", bound=SQLModel)
@@ -90,9 +91,10 @@ def scoped_with(model: type[SQLModel], *others: Any) -> Any:
 
 
 def get_scoped_or_404(model: type[M], object_id: Any) -> M:
-    try:
-        pk = int(object_id)
-    except (TypeError, ValueError):
+    """The current organisation's `model` with this id; 404 for another organisation's,
+    a missing one, or an id that is no id (not digits, negative, beyond any column)."""
+    pk = to_int(object_id)
+    if pk is None or pk < 0:
         abort(404)
     obj = db.session().exec(scoped(model).where(model.id == pk)).first()  # type: ignore[attr-defined]
     if obj is None:

@@ -17,6 +17,7 @@ from ..accounts.models import User
 from ..accounts.views import safe_next
 from ..audit import AuditEntry, audit_log
 from ..guard import guard_form
+from ..params import bounded_int
 from ..timeutil import STOCKHOLM
 from . import services
 from .context import current_org, get_scoped_or_404, role_required, scoped, scoped_with
@@ -365,10 +366,10 @@ def _parse_day(value: str | None) -> date | None:
 def audit() -> Any:
     s = db.session()
     org = current_org()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=bounded_int) or 1, 1)
     size = current_app.config["PAGE_SIZE"]
     action = request.args.get("action") or None
-    actor = request.args.get("actor", type=int)
+    actor = request.args.get("actor", type=bounded_int)
     day_from = _parse_day(request.args.get("from"))
     day_to = _parse_day(request.args.get("to"))
     errors = []
