@@ -128,6 +128,7 @@ class QuickLogForm(OccurrenceFields):
 
 class FaultForm(FlaskForm):
     version = HiddenField()
+    loaded = HiddenField()  # what each field held when loaded (tracker.conflicts.snapshot)
     title = StringField(
         _l("Rubrik"), validators=[DataRequired(_l("Fyll i rubrik.")), Length(max=200)]
     )

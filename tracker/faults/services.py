@@ -136,59 +136,6 @@ def _set_links(
         session.add(FaultTheme(fault_id=fault.id, theme_id=tid))
 
 
-def update_fault(
-    session: Session,
-    *,
-    fault: Fault,
-    actor_id: int | None,
-    expected_version: int,
-    title: str,
-    description: str,
-    primary_authority_id: int,
-    other_authority_ids: list[int],
-    level: str | None,
-    theme_ids: list[int],
-    report_summary: str,
-) -> Fault:
-    """Save an edit made on version `expected_version`; VersionConflict if someone saved since.
-
-    The UPDATE itself checks the version, so two simultaneous saves cannot both win.
-    """
-    assert fault.id is not None
-    result = session.exec(
-        update(Fault)
-        .where(col(Fault.id) == fault.id, col(Fault.version) == expected_version)
-        .values(
-            title=title.strip(),
-            description=description.strip(),
-            primary_authority_id=primary_authority_id,
-            level=level or None,
-            report_summary=report_summary.strip(),
-            updated_at=utcnow(),
-            version=expected_version + 1,
-        )
-    )
-    if result.rowcount != 1:
-        session.rollback()
-        current = session.get(Fault, fault.id, populate_existing=True)
-        assert current is not None
-        raise VersionConflict(current)
-    session.refresh(fault)
-    _set_links(session, fault, other_authority_ids, theme_ids)
-    _event(session, fault, actor_id, "edited")
-    audit_log(
-        session,
-        "fault.edited",
-        actor_id=actor_id,
-        org_id=fault.org_id,
-        object_type="fault",
-        object_id=fault.id,
-    )
-    session.flush()
-    search.index_fault(session, fault)
-    return fault
-
-
 def change_status(
     session: Session, *, fault: Fault, actor_id: int | None, to: str, comment: str = ""
 ) -> None:

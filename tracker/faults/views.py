@@ -11,9 +11,9 @@ from typing import Any
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import select
 
 from .. import db
+from ..conflicts import read_snapshot
 from ..guard import guard_form
 from ..meetings.forms import (
     escalation_outcome_labels,
@@ -22,8 +22,9 @@ from ..meetings.forms import (
 )
 from ..meetings.queries import fault_thread
 from ..orgs.context import current_org, get_scoped_or_404, role_required
+from ..params import bounded_int
 from ..timeutil import utcnow
-from . import bp, queries, services
+from . import bp, edit_page, editing, queries, services
 from .common import (
     MANAGERS,
     WORKERS,
@@ -43,7 +44,7 @@ from .forms import (
     level_choices,
     status_labels,
 )
-from .models import Fault, FaultAuthority, FaultTheme, Occurrence
+from .models import Fault, Occurrence
 from .queries import FaultFilters
 
 workers_only = role_required(*WORKERS)
@@ -76,11 +77,11 @@ def _parse_filters() -> tuple[FaultFilters, list[str]]:
 
     flt = FaultFilters(
         q=a.get("q", "")[:200],
-        authority_id=a.get("authority", type=int),
+        authority_id=a.get("authority", type=bounded_int),
         huvudman=a.get("huvudman", ""),
         status=a.get("status", ""),
         level=a.get("level", ""),
-        theme_id=a.get("theme", type=int),
+        theme_id=a.get("theme", type=bounded_int),
         date_from=day("from"),
         date_to=day("to"),
         recurring=a.get("recurring") == "1",
@@ -95,7 +96,7 @@ def fault_list() -> Any:
     s = db.session()
     org = current_org()
     flt, errors = _parse_filters()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = max(request.args.get("page", 1, type=bounded_int) or 1, 1)
     size = current_app.config["PAGE_SIZE"]
     rows, total = queries.fault_list(s, org, flt, page=page, size=size)
     return render_template(
@@ -219,7 +220,7 @@ def _older_than(value: str | None) -> tuple[date, int] | None:
     """'2026-03-01.1234': the last occurrence shown, for the next (older) page."""
     try:
         day, occ_id = (value or "").split(".")
-        return date.fromisoformat(day), int(occ_id)
+        return date.fromisoformat(day), bounded_int(occ_id)
     except ValueError:
         return None
 
@@ -264,33 +265,31 @@ def fault_page(ref: str) -> Any:
 @bp.route("/faults/<ref>/edit", methods=["GET", "POST"])
 @workers_only
 def fault_edit(ref: str) -> Any:
+    """Edit with optimistic locking per field (tracker.faults.editing): a save after someone
+    else's keeps their changes to fields this person left alone; fields both changed come
+    back (409) with both values and a choice per field."""
     s = db.session()
     fault = get_fault_or_404(ref)
     form = FaultForm(obj=fault)
     form.setup(authority_choices(), theme_choices())
     if request.method == "GET":
-        form.version.data = str(fault.version)
-        form.other_authority_ids.data = list(
-            s.exec(
-                select(FaultAuthority.authority_id).where(FaultAuthority.fault_id == fault.id)
-            ).all()
-        )
-        form.theme_ids.data = list(
-            s.exec(select(FaultTheme.theme_id).where(FaultTheme.fault_id == fault.id)).all()
-        )
-        return render_template("faults/edit.html", form=form, fault=fault)
+        edit_page.load(form, fault, editing.fault_values(s, fault))
+        return edit_page.page(form, fault)
+    keep = edit_page.keep_theirs()
     if not (
         form.validate_on_submit()
         and _valid_authorities(form)
-        and guard_form(form, ["title", "description", "report_summary"])
+        and guard_form(form, [n for n in edit_page.TEXTS if n not in keep])
     ):
-        return render_template("faults/edit.html", form=form, fault=fault), 400
+        chosen = [n for n in editing.FIELDS if request.form.get(edit_page.CHOICE + n)]
+        rows = edit_page.conflict_rows(form, chosen, editing.fault_values(s, fault))
+        return edit_page.page(form, fault, conflicts=rows), 400
     try:
-        expected = int(form.version.data or 0)
+        expected = bounded_int(form.version.data or 0)
     except ValueError:
         expected = 0
     try:
-        services.update_fault(
+        result = editing.update_fault(
             s,
             fault=fault,
             actor_id=current_user.id,
@@ -302,16 +301,14 @@ def fault_edit(ref: str) -> Any:
             level=form.level.data or None,
             theme_ids=form.theme_ids.data or [],
             report_summary=form.report_summary.data or "",
+            loaded=read_snapshot(form.loaded.data),
+            keep_theirs=keep,
         )
-    except services.VersionConflict as conflict:
-        # Keep what this user typed; show the saved version beside it; the next save
-        # deliberately overwrites the version they have now seen.
-        form.version.data = str(conflict.current.version)
-        return render_template(
-            "faults/edit.html", form=form, fault=conflict.current, conflict=conflict.current
-        ), 409
+    except editing.FieldConflict as conflict:
+        return edit_page.conflict_page(form, conflict), 409  # nothing saved
     s.commit()
     flash(_("Ändringarna är sparade."), "success")
+    edit_page.flash_taken(form, result.taken)
     return redirect(url_for("faults.fault_page", ref=fault.ref))
 
 
