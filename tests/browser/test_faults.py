@@ -36,11 +36,11 @@ def test_quick_log_on_a_phone(page_factory: PageFactory, make: Factories, sign_i
     # the part for a new fault is hidden until chosen
     expect(page.get_by_label("Rubrik för nytt systemfel")).to_be_hidden()
     page.get_by_label("Sök befintligt systemfel").fill("läkar")
-    suggestion = page.get_by_role("button", name=re.compile(f"^{fault.ref} Läkarbrist"))
+    suggestion = page.get_by_role("option", name=re.compile(f"^{fault.ref} Läkarbrist"))
     expect(suggestion).to_be_visible()
     assert_axe_clean(page)
     suggestion.click()
-    expect(page.get_by_label("Sök befintligt systemfel")).to_have_value(fault.ref)
+    expect(page.locator("#fault-chosen")).to_contain_text(f"{fault.ref} Läkarbrist i psykiatrin")
     page.get_by_label("Vad hände? (avidentifierat)").fill("Återbesöket ställdes in igen.")
     page.get_by_label("Vårdglapp").check()
     page.get_by_role("button", name="Spara förekomsten").click()
@@ -66,7 +66,7 @@ def test_new_fault_suggests_duplicates(page_factory: PageFactory, make: Factorie
     assert_axe_clean(page)
     # choosing the suggestion switches back to logging on the existing fault
     dup.click()
-    expect(page.get_by_label("Sök befintligt systemfel")).to_have_value(existing.ref)
+    expect(page.locator("#fault-chosen")).to_contain_text(f"{existing.ref} {existing.title}")
 
 
 def test_personnummer_is_refused_with_the_span_shown(
@@ -82,7 +82,7 @@ def test_personnummer_is_refused_with_the_span_shown(
     text = "Klienten 811228-9874 väntade i fyra månader."
     page.get_by_label("Vad hände? (avidentifierat)").fill(text)
     page.get_by_role("button", name="Spara förekomsten").click()
-    expect(page.get_by_text("ett personnummer: ”811228-9874”")).to_be_visible()
+    expect(page.locator("#narrative-error")).to_contain_text("ett personnummer: ”811228-9874”")
     expect(page.get_by_label("Vad hände? (avidentifierat)")).to_have_value(text)
     expect(page.get_by_label("Rubrik för nytt systemfel")).to_have_value("Beslut dröjer")
     assert_axe_clean(page)

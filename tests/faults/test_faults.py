@@ -81,7 +81,7 @@ def test_quick_log_without_javascript_offers_candidates(client, login, make):
     resp = quick(client, fault_ref="hotellboende", narrative="kvar")
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
-    assert "Bostadsbrist och hotellboende" in html and 'name="fault_ref" value="SF-' in html
+    assert "Bostadsbrist och hotellboende" in html and 'name="pick" value="SF-' in html
     resp = quick(client, fault_ref="finns-inte-alls")
     assert "Inget systemfel matchar" in resp.get_data(as_text=True)
 

@@ -1,4 +1,10 @@
-"""Quick log at /log: one form, right after a client meeting, often on a phone."""
+"""Quick log at /log: one form, right after a client meeting, often on a phone.
+
+The fault is picked with search-as-you-type (static/quicklog.js) or, without JavaScript,
+from the ranked candidates shown when the typed text names no fault. Both lists come from
+`picker.rank`. Picking a candidate without JavaScript ("pick") and "Byt" ("change_fault")
+only re-render the form with what was typed; they never save.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +12,23 @@ from typing import Any
 
 from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 
 from .. import db
 from ..guard import guard_form
 from ..orgs.context import current_org
-from . import bp, queries, services
+from ..params import search_text
+from . import bp, picker, services
 from .common import authority_choices, refuse_repeated_title
 from .forms import QuickLogForm
-from .models import Fault
 from .views import workers_only
+
+CANDIDATES = 10  # shown without JavaScript
+SUGGESTIONS = 8  # shown while typing
+# The fields the page shows before the occurrence's own: the error summary follows the page.
+PAGE_ORDER = ["mode", "fault_ref", "new_title", "new_authority_id", "observed_on", "narrative"]
 
 
 def _form() -> QuickLogForm:
@@ -25,21 +38,74 @@ def _form() -> QuickLogForm:
     return form
 
 
+def count_text(n: int) -> str:
+    return ngettext("%(num)d förekomst", "%(num)d förekomster", n)
+
+
+def error_links(form: QuickLogForm) -> list[tuple[str, str]]:
+    """(element id, message) for the error summary: each links to its field's input (the
+    first option of a group of radio buttons or checkboxes)."""
+    links: list[tuple[str, str]] = []
+    rest = len(PAGE_ORDER)
+    for f in sorted(form, key=lambda f: PAGE_ORDER.index(f.name) if f.name in PAGE_ORDER else rest):
+        if not f.errors or f.type in ("CSRFTokenField", "HiddenField"):
+            continue
+        target = f"{f.id}-0" if f.type in ("RadioField", "MultiCheckboxField") else f.id
+        for e in f.errors:
+            links.append((target, e.striptags() if isinstance(e, Markup) else str(e)))
+    return links
+
+
+def _page(
+    form: QuickLogForm,
+    *,
+    chosen: picker.Pick | None = None,
+    candidates: list[picker.Pick] | None = None,
+    focus_search: bool = False,
+    status: int = 200,
+) -> Any:
+    if focus_search:  # "Byt" without JavaScript: back in the search field
+        form.fault_ref.render_kw = {**(form.fault_ref.render_kw or {}), "autofocus": True}
+    return (
+        render_template(
+            "faults/log.html",
+            form=form,
+            chosen=chosen,
+            chosen_count=count_text(chosen.count) if chosen else "",
+            candidates=candidates or [],
+            errors=error_links(form),
+        ),
+        status,
+    )
+
+
+def _step(form: QuickLogForm) -> Any:
+    """A step without JavaScript: a candidate picked, or "Byt" – shown, never saved."""
+    form.mode.data = "existing"
+    chosen = None
+    if "change_fault" not in request.form:
+        chosen = picker.chosen(db.session(), request.form.get("pick"))
+    form.fault_ref.data = chosen.ref if chosen else ""
+    return _page(form, chosen=chosen, focus_search=chosen is None)
+
+
 @bp.route("/log", methods=["GET", "POST"])
 @workers_only
 def quick_log() -> Any:
     s = db.session()
     org = current_org()
     form = _form()
-    candidates: list[Any] = []
     if request.method == "GET":
-        ref = request.args.get("fault", "")
-        if ref and (found := queries.find_by_ref(s, ref)) is not None:
-            form.fault_ref.data = found.ref
-        return render_template("faults/log.html", form=form, candidates=candidates)
+        chosen = picker.chosen(s, request.args.get("fault"))
+        if chosen is not None:
+            form.fault_ref.data = chosen.ref
+        return _page(form, chosen=chosen)
+    if "pick" in request.form or "change_fault" in request.form:
+        return _step(form)
 
     ok = form.validate_on_submit()
-    fault: Fault | None = None
+    chosen = None
+    candidates: list[picker.Pick] = []
     if form.mode.data == "new":
         if not (form.new_title.data or "").strip():
             form.new_title.errors = [_("Skriv en rubrik för det nya systemfelet.")]
@@ -51,14 +117,14 @@ def quick_log() -> Any:
             form.new_authority_id.errors = [_("Välj ansvarig myndighet.")]
             ok = False
     else:
-        typed = (form.fault_ref.data or "").strip()
-        fault = queries.find_by_ref(s, typed) if typed else None
-        if fault is not None and fault.duplicate_of_id is not None:
-            fault = s.get(Fault, fault.duplicate_of_id)
-        if fault is None:
+        typed = picker.clean_query(form.fault_ref.data)
+        chosen = picker.chosen(s, typed)
+        if chosen is not None:
+            form.fault_ref.data = chosen.ref
+        else:
             ok = False
             if typed:
-                candidates = [f for f, _a in queries.suggestions(s, org.id or 0, typed, limit=10)]
+                candidates = picker.rank(s, typed, limit=CANDIDATES)
                 form.fault_ref.errors = [
                     _("Välj ett av systemfelen nedan.")
                     if candidates
@@ -73,9 +139,11 @@ def quick_log() -> Any:
     if not guard_form(form, ["narrative", "new_title"]):
         ok = False
     if not ok:
-        return render_template("faults/log.html", form=form, candidates=candidates), 400
+        return _page(form, chosen=chosen, candidates=candidates, status=400)
 
-    if fault is None:
+    if chosen is not None:
+        fault = chosen.fault
+    else:
         fault = services.create_fault(
             s,
             org_id=org.id or 0,
@@ -92,16 +160,18 @@ def quick_log() -> Any:
 @bp.route("/faults/suggest")
 @workers_only
 def suggest() -> Any:
-    """Search-as-you-type for the quick log: reference, title, authority, full text."""
-    rows = queries.suggestions(db.session(), current_org().id or 0, request.args.get("q", ""))
+    """Search-as-you-type for the quick log, most relevant first (`picker.rank`)."""
+    picks = picker.rank(db.session(), search_text(), limit=SUGGESTIONS)
     return jsonify(
         [
             {
-                "ref": f.ref,
-                "title": f.title,
-                "authority": a,
-                "url": url_for("faults.fault_page", ref=f.ref),
+                "ref": p.ref,
+                "title": p.title,
+                "authority": p.authority,
+                "count": p.count,
+                "count_text": count_text(p.count),
+                "url": url_for("faults.fault_page", ref=p.ref),
             }
-            for f, a in rows
+            for p in picks
         ]
     )

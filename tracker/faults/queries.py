@@ -277,31 +277,6 @@ def monthly_series(
     return list(reversed(out))
 
 
-def suggestions(session: Session, org_id: int, text: str, *, limit: int = 8) -> list[Any]:
-    text = text.strip()
-    if len(text) < 2:
-        return []
-    like = f"%{text.lower()}%"
-    fts = search.matching_fault_ids(session, org_id, text)
-    return list(
-        session.exec(
-            scoped_with(Fault, Authority.name)
-            .join(Authority, Authority.id == Fault.primary_authority_id)
-            .where(
-                col(Fault.duplicate_of_id).is_(None),
-                or_(
-                    func.lower(Fault.ref).like(like),
-                    func.lower(Fault.title).like(like),
-                    func.lower(Authority.name).like(like),
-                    col(Fault.id).in_(fts),
-                ),
-            )
-            .order_by(col(Fault.updated_at).desc())
-            .limit(limit)
-        ).all()
-    )
-
-
 class RecurringFault(NamedTuple):
     id: int
     ref: str
