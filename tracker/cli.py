@@ -245,7 +245,9 @@ def scheduler_command(wait: bool) -> None:
 @click.command("report")
 @click.option("--org", "org_slug", required=True, help="Verksamhetens slug.")
 @click.option("--year", type=int, required=True)
-@click.option("--format", "fmt", type=click.Choice(["md", "docx"]), default="md", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "docx", "pdf"]), default="md", show_default=True
+)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
 @with_appcontext
 def report_command(org_slug: str, year: int, fmt: str, out: str) -> None:
@@ -275,9 +277,16 @@ def report_command(org_slug: str, year: int, fmt: str, out: str) -> None:
             author=org.name,
             created=date.today(),
         )
-        if fmt == "docx"
+        if fmt in ("docx", "pdf")
         else markdown.encode()
     )
+    if fmt == "pdf":  # print-ready, from the Word file through LibreOffice
+        from .reports.pdf_export import PdfUnavailable, docx_to_pdf
+
+        try:
+            data = docx_to_pdf(data)
+        except PdfUnavailable as exc:
+            raise click.ClickException(f"PDF kunde inte skapas (LibreOffice): {exc}") from None
     Path(out).write_bytes(data)
     click.echo(f"Skrev {out} ({source}).")
 

@@ -18,6 +18,12 @@ class ReportDraft(SQLModel, table=True):
     markdown: str = Field(sa_column=Column(Text, nullable=False, info=FREE_TEXT))
     # The generated text the draft was seeded from: regeneration is diffed against it.
     generated: str = Field(sa_column=Column(Text, nullable=False, info=FREE_TEXT))
+    # The report data behind `generated`, per section (JSON, tracker.reports.draft_changes):
+    # what changed in the data since is listed in plain words. Holds fault titles, so it is
+    # guarded like the text.
+    snapshot: str = Field(
+        default="", sa_column=Column(Text, nullable=False, default="", info=FREE_TEXT)
+    )
     status: str = Field(default="utkast", max_length=10)  # utkast | slutlig
     version: int = Field(default=1)
     updated_by_id: int | None = Field(default=None, foreign_key="user.id")

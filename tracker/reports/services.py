@@ -6,15 +6,11 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from ..audit import audit_log
-from ..guard import require_clean
+from ..guard import FreeTextRefused, check_free_text, require_clean
 from ..timeutil import utcnow
+from . import draft_changes, draft_sections
+from .draft_sections import Edit, Merge
 from .models import ReportDraft, ReportDraftVersion
-
-
-class DraftConflict(Exception):
-    def __init__(self, current: ReportDraft) -> None:
-        super().__init__("conflict")
-        self.current = current
 
 
 class DraftLocked(Exception):
@@ -40,13 +36,26 @@ def _version(session: Session, draft: ReportDraft, actor_id: int | None) -> None
 
 
 def create_draft(
-    session: Session, *, org_id: int, year: int, generated: str, actor_id: int | None
+    session: Session,
+    *,
+    org_id: int,
+    year: int,
+    generated: str,
+    actor_id: int | None,
+    facts: draft_changes.Facts | None = None,
 ) -> ReportDraft:
+    """The draft starts as the generated text; the data behind it (`facts`) is kept, so
+    later changes in the data can be listed in words."""
     draft = get_draft(session, org_id, year)
     if draft is not None:
         return draft
     draft = ReportDraft(
-        org_id=org_id, year=year, markdown=generated, generated=generated, updated_by_id=actor_id
+        org_id=org_id,
+        year=year,
+        markdown=generated,
+        generated=generated,
+        snapshot=draft_changes.dumps(facts),
+        updated_by_id=actor_id,
     )
     session.add(draft)
     session.flush()
@@ -62,27 +71,40 @@ def create_draft(
     return draft
 
 
-def save_draft(
-    session: Session,
-    *,
-    draft: ReportDraft,
-    markdown: str,
-    expected_version: int,
-    actor_id: int | None,
-    confirmed: bool,
-) -> None:
-    """The guard checks the draft like every other free-text field."""
-    if draft.status == "slutlig":
-        raise DraftLocked
-    if draft.version != expected_version:
-        raise DraftConflict(draft)
-    require_clean({"markdown": markdown}, confirmed=confirmed)
-    draft.markdown = markdown.replace("\r\n", "\n")
+def _saved(session: Session, draft: ReportDraft, markdown: str, actor_id: int | None) -> None:
+    draft.markdown = markdown
     draft.version += 1
     draft.updated_by_id = actor_id
     draft.updated_at = utcnow()
     session.add(draft)
     _version(session, draft, actor_id)
+
+
+def save_sections(
+    session: Session,
+    *,
+    draft: ReportDraft,
+    edits: list[Edit],
+    actor_id: int | None,
+    confirmed: bool,
+) -> Merge:
+    """Write the sections this person changed (per-section optimistic locking,
+    tracker.reports.draft_sections.merge). Nothing is written when any of them is in
+    conflict (the result says which) or when the guard refuses a changed section's text
+    (FreeTextRefused, its errors keyed by the edit's position: "0", "1", …)."""
+    if draft.status == "slutlig":
+        raise DraftLocked
+    current = draft_sections.split(draft.markdown)
+    todo = {id(e) for e in draft_sections.changed(current, edits)}
+    result = check_free_text(
+        {str(i): e.body for i, e in enumerate(edits) if id(e) in todo}, confirmed=confirmed
+    )
+    if not result.ok:
+        raise FreeTextRefused(result)
+    merged = draft_sections.merge(draft.markdown, edits)
+    if not merged.ok or not merged.saved:
+        return merged
+    _saved(session, draft, merged.markdown, actor_id)
     audit_log(
         session,
         "report_draft.saved",
@@ -91,16 +113,75 @@ def save_draft(
         object_type="report_draft",
         object_id=draft.id,
     )
+    return merged
+
+
+def take_in(
+    session: Session,
+    *,
+    draft: ReportDraft,
+    keys: list[str],
+    generated: str,
+    facts: draft_changes.Facts | None,
+    actor_id: int | None,
+) -> None:
+    """Take the newly generated text of the given sections into the draft (a section whose
+    generated text did not change keeps the draft's text) and count those sections' data
+    as seen. The text replaced stays in the history."""
+    if draft.status == "slutlig":
+        raise DraftLocked
+    fresh = draft_sections.split(generated)
+    fresh_by = draft_sections.by_key(fresh)
+    order = [s.key for s in fresh]
+    base = draft_sections.split(draft.generated)
+    base_by = draft_sections.by_key(base)
+    mine = draft_sections.split(draft.markdown)
+    kept = draft_changes.loads(draft.snapshot)
+    for key in keys:
+        new, old = fresh_by.get(key), base_by.get(key)
+        if (new.text if new else None) != (old.text if old else None):
+            mine = draft_sections.replace(mine, key, new, order)
+        base = draft_sections.replace(base, key, new, order)
+        if kept is not None and facts is not None:
+            if key in facts:
+                kept[key] = facts[key]
+            else:
+                kept.pop(key, None)
+    draft.generated = draft_sections.join(base)
+    draft.snapshot = draft_changes.dumps(kept)
+    _saved(session, draft, draft_sections.join(mine), actor_id)
+    audit_log(
+        session,
+        "report_draft.taken_in",
+        actor_id=actor_id,
+        org_id=draft.org_id,
+        object_type="report_draft",
+        object_id=draft.id,
+    )
 
 
 def adopt_generated(
-    session: Session, *, draft: ReportDraft, generated: str, actor_id: int | None
+    session: Session,
+    *,
+    draft: ReportDraft,
+    generated: str,
+    actor_id: int | None,
+    facts: draft_changes.Facts | None = None,
 ) -> None:
-    """Mark the current generated text as seen: later diffs compare against it."""
+    """Mark the current data as seen: later changes are listed against it."""
     if draft.status == "slutlig":
         raise DraftLocked
     draft.generated = generated
+    draft.snapshot = draft_changes.dumps(facts)
     session.add(draft)
+    audit_log(
+        session,
+        "report_draft.changes_reviewed",
+        actor_id=actor_id,
+        org_id=draft.org_id,
+        object_type="report_draft",
+        object_id=draft.id,
+    )
 
 
 def finalise(session: Session, *, draft: ReportDraft, actor_id: int | None) -> None:

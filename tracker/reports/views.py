@@ -1,8 +1,8 @@
-"""/reports/<year>: preview, draft, diff against fresh data, final; Markdown and Word."""
+"""/reports/<year>: preview, draft, changes in the data since, final; Markdown and Word.
+The draft's editing (per section), preview and taking in changes: draft_views.py."""
 
 from __future__ import annotations
 
-import difflib
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -22,19 +22,16 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlmodel import col, select
-from wtforms import BooleanField, HiddenField, TextAreaField
-from wtforms.validators import Length
 
 from .. import db
 from ..faults.common import WORKERS
-from ..guard import FreeTextRefused
 from ..orgs.context import current_org, member_org_ids, role_required
 from ..orgs.models import Organisation
+from ..params import to_int
 from ..text import render_markdown
 from ..timeutil import utcnow
-from . import build, services, writing
+from . import build, draft_changes, draft_editor, pdf_export, services, writing
 from .docx_export import markdown_to_docx
 from .models import ReportDraft, ReportDraftVersion
 
@@ -42,10 +39,10 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 authors_only = role_required(*WORKERS)
 
 
-class DraftForm(FlaskForm):
-    version = HiddenField()
-    markdown = TextAreaField(validators=[Length(max=200_000)])
-    confirm_anonymous = BooleanField()
+@bp.context_processor
+def _pdf_export() -> dict[str, bool]:
+    """Offer the PDF download only where LibreOffice can make it."""
+    return {"pdf_available": pdf_export.available()}
 
 
 def _year(year: int) -> int:
@@ -58,18 +55,27 @@ _CACHE_SIZE = 32
 _CACHE_LOCK = threading.Lock()
 
 
-def _cache() -> OrderedDict[tuple[Any, ...], tuple[list[int], str]]:
+Generated = tuple[list[int], str, draft_changes.Facts]
+
+
+def _cache() -> OrderedDict[tuple[Any, ...], Generated]:
     """This application's reports (one per app: another app may have another database)."""
-    cache: OrderedDict[tuple[Any, ...], tuple[list[int], str]]
+    cache: OrderedDict[tuple[Any, ...], Generated]
     cache = current_app.extensions.setdefault("report_cache", OrderedDict())
     return cache
 
 
 def _generated(orgs: list[Organisation], year: int) -> tuple[list[int], str]:
-    """The year's occurrences per quarter and the generated section as Markdown. Kept per
-    process until any of the organisations' data changes (their data version,
-    tracker.dataversion): a report is a pure function of the data, the year and the
-    language."""
+    """The year's occurrences per quarter and the generated section as Markdown."""
+    quarters, markdown, _facts = _fresh(orgs, year)
+    return quarters, markdown
+
+
+def _fresh(orgs: list[Organisation], year: int) -> Generated:
+    """The year's occurrences per quarter, the generated section as Markdown and the data
+    behind it per section (tracker.reports.draft_changes). Kept per process until any of
+    the organisations' data changes (their data version, tracker.dataversion): a report is
+    a pure function of the data, the year and the language."""
     # created_at too: SQLite may give a new organisation the id of a deleted one
     key = (
         year,
@@ -83,7 +89,7 @@ def _generated(orgs: list[Organisation], year: int) -> tuple[list[int], str]:
             cache.move_to_end(key)
             return hit
     report = build.build(db.session(), orgs, year)
-    result = (_quarters(report), writing.to_markdown(report))
+    result = (_quarters(report), writing.to_markdown(report), draft_changes.facts(report))
     with _CACHE_LOCK:
         cache[key] = result
         while len(cache) > _CACHE_SIZE:
@@ -114,117 +120,77 @@ def index() -> Any:
     return redirect(url_for("reports.report", year=utcnow().year))
 
 
-@bp.route("/<int:year>")
-@authors_only
-def report(year: int) -> Any:
-    org = current_org()
-    quarters, generated = _generated([org], _year(year))
-    s = db.session()
-    draft = services.get_draft(s, org.id or 0, year)
-    diff: list[str] = []
-    if draft is not None and draft.generated != generated:
-        diff = list(
-            difflib.unified_diff(
-                draft.generated.splitlines(),
-                generated.splitlines(),
-                "när utkastet skapades",
-                "nu",
-                lineterm="",
-                n=1,
-            )
-        )
-    history = (
-        list(
-            s.exec(
+def render_page(
+    year: int,
+    org: Organisation,
+    draft: ReportDraft | None,
+    *,
+    rows: list[draft_editor.Row] | None = None,
+    status: int = 200,
+    **editor: Any,
+) -> Any:
+    """The report page: the generated preview, and the draft with its editor (`rows`: the
+    sections as stored, or as typed when a save was refused or previewed) and the changes
+    in the data since the draft was made."""
+    quarters, generated, facts = _fresh([org], year)
+    changes: list[draft_changes.Change] = []
+    history: list[ReportDraftVersion] = []
+    if draft is not None:
+        if draft.generated != generated:
+            then = draft_changes.loads(draft.snapshot)
+            changes = draft_changes.changes(draft.generated, then, generated, facts)
+        history = list(
+            db.session()
+            .exec(
                 select(ReportDraftVersion)
-                .where(ReportDraftVersion.draft_id == (draft.id if draft else -1))
+                .where(ReportDraftVersion.draft_id == draft.id)
                 .order_by(col(ReportDraftVersion.version).desc())
-            ).all()
+            )
+            .all()
         )
-        if draft
-        else []
-    )
-    form = DraftForm(data={"version": draft.version, "markdown": draft.markdown}) if draft else None
+        if rows is None:
+            rows = draft_editor.from_markdown(draft.markdown)
+    editor.setdefault("form", draft_editor.SectionsForm(formdata=None))
     return render_template(
         "reports/report.html",
         year=year,
         html=render_markdown(generated, heading_offset=2),
         draft=draft,
-        form=form,
-        diff=diff,
+        rows=rows or [],
+        changes=changes,
         history=history,
         quarters=quarters,
         qmax=max(quarters + [1]),
         others=[o for _r, o in g.memberships if o.id != org.id and o.id in member_org_ids()],
-    )
+        **editor,
+    ), status
+
+
+@bp.route("/<int:year>")
+@authors_only
+def report(year: int) -> Any:
+    org = current_org()
+    draft = services.get_draft(db.session(), org.id or 0, _year(year))
+    return render_page(year, org, draft)
 
 
 @bp.route("/<int:year>/draft", methods=["POST"])
 @authors_only
 def create_draft(year: int) -> Any:
     org = current_org()
-    _report, generated = _generated([org], _year(year))
+    _quarters, generated, facts = _fresh([org], _year(year))
     s = db.session()
     services.create_draft(
-        s, org_id=org.id or 0, year=year, generated=generated, actor_id=current_user.id
+        s,
+        org_id=org.id or 0,
+        year=year,
+        generated=generated,
+        facts=facts,
+        actor_id=current_user.id,
     )
     s.commit()
     flash(_("Utkastet är skapat från de aktuella uppgifterna."), "success")
     return redirect(url_for("reports.report", year=year, _anchor="draft"))
-
-
-@bp.route("/<int:year>/draft/save", methods=["POST"])
-@authors_only
-def save_draft(year: int) -> Any:
-    org, draft = _draft_or_404(year)
-    s = db.session()
-    form = DraftForm()
-    status = 400
-    if form.validate_on_submit():
-        try:
-            services.save_draft(
-                s,
-                draft=draft,
-                markdown=form.markdown.data or "",
-                expected_version=int(form.version.data)
-                if (form.version.data or "").isdigit()
-                else -1,
-                actor_id=current_user.id,
-                confirmed=bool(form.confirm_anonymous.data),
-            )
-        except services.DraftLocked:
-            form.markdown.errors = [_("Utkastet är markerat som slutligt och kan inte ändras.")]
-            status = 409
-        except services.DraftConflict as exc:
-            form.markdown.errors = [
-                _(
-                    "Någon annan har sparat utkastet (version %(v)d) medan du "
-                    "skrev. Din text finns kvar nedan; jämför och spara igen.",
-                    v=exc.current.version,
-                )
-            ]
-            form.version.data = str(exc.current.version)
-            status = 409
-        except FreeTextRefused as exc:
-            form.markdown.errors = list(exc.result.errors["markdown"])
-            form.needs_confirmation = exc.result.needs_confirmation
-        else:
-            s.commit()
-            flash(_("Utkastet är sparat."), "success")
-            return redirect(url_for("reports.report", year=year, _anchor="draft"))
-    quarters, generated = _generated([org], year)
-    return render_template(
-        "reports/report.html",
-        year=year,
-        html=render_markdown(generated, heading_offset=2),
-        draft=draft,
-        form=form,
-        diff=[],
-        history=[],
-        quarters=quarters,
-        qmax=max(quarters + [1]),
-        others=[],
-    ), status
 
 
 @bp.route("/<int:year>/draft/adopt", methods=["POST"])
@@ -232,9 +198,11 @@ def save_draft(year: int) -> Any:
 def adopt(year: int) -> Any:
     org, draft = _draft_or_404(year)
     s = db.session()
-    _report, generated = _generated([org], year)
+    _quarters, generated, facts = _fresh([org], year)
     try:
-        services.adopt_generated(s, draft=draft, generated=generated, actor_id=current_user.id)
+        services.adopt_generated(
+            s, draft=draft, generated=generated, facts=facts, actor_id=current_user.id
+        )
     except services.DraftLocked:
         abort(409)
     s.commit()
@@ -242,7 +210,9 @@ def adopt(year: int) -> Any:
     return redirect(url_for("reports.report", year=year, _anchor="draft"))
 
 
-def _export(markdown: str, fmt: str, name: str, *, title: str, author: str) -> Response:
+def _export(markdown: str, fmt: str, name: str, *, title: str, author: str) -> Any:
+    if fmt == "pdf":  # print-ready, from the Word file (pdf_export)
+        return pdf_export.response(markdown, name, title=title, author=author)
     if fmt == "docx":
         return Response(
             markdown_to_docx(markdown, title=title, author=author, created=utcnow().date()),
@@ -259,7 +229,7 @@ def _export(markdown: str, fmt: str, name: str, *, title: str, author: str) -> R
 @bp.route("/<int:year>.<fmt>")
 @authors_only
 def export(year: int, fmt: str) -> Any:
-    if fmt not in ("md", "docx"):
+    if fmt not in ("md", "docx", "pdf"):
         abort(404)
     org = current_org()
     draft = services.get_draft(db.session(), org.id or 0, _year(year))
@@ -276,7 +246,7 @@ def export(year: int, fmt: str) -> Any:
 @bp.route("/<int:year>/combined")
 @authors_only
 def combined(year: int) -> Any:
-    wanted = [int(x) for x in request.args.getlist("org") if x.isdigit()]
+    wanted = [n for x in request.args.getlist("org") if (n := to_int(x)) is not None]
     ids = member_org_ids(wanted or None)
     if len(ids) < 1:
         abort(404)
@@ -303,3 +273,6 @@ def combined(year: int) -> Any:
         quarters=quarters,
         qmax=max(quarters + [1]),
     )
+
+
+from . import draft_views  # noqa: E402,F401 – its routes register on this blueprint
