@@ -13,6 +13,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from .. import db
 from ..faults.common import MANAGERS
@@ -44,9 +45,17 @@ class ActionTools:
     """What the action blocks of one meeting page need."""
 
     def __init__(self) -> None:
-        self._groups: list[tuple[str, list[Any]]] | None = None
+        self._options: list[tuple[str, list[tuple[str, Markup]]]] | None = None
         self.status_labels = action_status_labels()
         self.group_labels = owner_group_labels()
+        self.labels = {
+            "add": _("Lägg till åtgärd"),
+            "title": _("Åtgärd"),
+            "hint": _("Kort: vad ska göras? Inga uppgifter om klienter."),
+            "owner": _("Ansvarig"),
+            "choose": _("– välj ansvarig –"),
+            "due": _("Klart senast"),
+        }
 
     def can_add(self, meeting: Meeting) -> bool:
         return g.role in MANAGERS and minutes_editable(meeting)
@@ -60,13 +69,14 @@ class ActionTools:
             row.owner_account is not None and row.owner_account == current_user.id
         )
 
-    def form_for(self, item_id: int) -> ActionForm:
-        """The form that was just refused for this item (with what was typed), or a new one."""
+    def refused_form(self, item_id: int) -> ActionForm | None:
+        """The form that was just refused for this item, with what was typed; otherwise
+        the template writes a blank form out directly (one per agenda item)."""
         refused = g.get("action_form")
         if refused is not None and refused[0] == item_id:
             form: ActionForm = refused[1]
             return form
-        return ActionForm(prefix=f"a{item_id}", formdata=None)
+        return None
 
     def due_form_for(self, action_id: int) -> DueForm | None:
         refused = g.get("due_form")
@@ -75,10 +85,26 @@ class ActionTools:
             return form
         return None
 
-    def owner_groups(self, contacts: list[Contact]) -> list[tuple[str, list[Any]]]:
-        if self._groups is None:
-            self._groups = action_queries.owner_choices(db.session(), contacts)
-        return self._groups
+    def owner_options(self, contacts: list[Contact], selected: str | None = None) -> Markup:
+        """The owner select's options, grouped: built once per page, as every agenda item's
+        form offers the same choices."""
+        if self._options is None:
+            groups = action_queries.owner_choices(db.session(), contacts)
+            self._options = [
+                (self.group_labels[key], [(v, escape(label)) for v, label in options])
+                for key, options in groups
+                if options
+            ]
+        parts = [Markup('<option value="">%s</option>') % self.labels["choose"]]
+        for group, options in self._options:
+            parts.append(Markup('<optgroup label="%s">') % group)
+            parts.extend(
+                Markup('<option value="%s"%s>%s</option>')
+                % (v, Markup(" selected") if v == selected else "", label)
+                for v, label in options
+            )
+            parts.append(Markup("</optgroup>"))
+        return Markup("").join(parts)
 
 
 @bp.app_context_processor
