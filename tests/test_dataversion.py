@@ -11,6 +11,7 @@ from sqlmodel import Session, select
 
 from tests.conftest import do_login, post
 from tests.faults.test_faults import quick
+from tracker.dataversion import year_versions
 from tracker.faults.models import Fault
 from tracker.orgs.models import Organisation
 
@@ -20,21 +21,59 @@ def version(app, slug="soderort"):
         return s.exec(select(Organisation.data_version).where(Organisation.slug == slug)).one()
 
 
+def year_version(app, year, slug="soderort"):
+    with Session(app.extensions["db_engine"]) as s:
+        org_id = s.exec(select(Organisation.id).where(Organisation.slug == slug)).one()
+        return year_versions(s, [org_id], [year])[0]
+
+
 def test_a_write_raises_the_version_once_a_read_never(app, client, make):
     make.org("norrort")
     fault = make.fault(title="Sjukpenning dröjer", occurrences=2)
-    do_login(client, make.user("ombud").email)
+    do_login(client, make.user("samordnare").email)
     before, other = version(app), version(app, "norrort")
     assert client.get("/faults/").status_code == 200
     assert client.get(f"/faults/{fault.ref}").status_code == 200
     assert version(app) == before
-    # one quick log writes an occurrence, counters, an event …: one raise
-    assert quick(client, fault_ref=fault.ref, narrative="Igen.").status_code == 302
+    # one edit of the fault through its form: one raise
+    with Session(app.extensions["db_engine"]) as s:
+        row = s.get(Fault, fault.id)
+        form = {
+            "title": row.title,
+            "description": row.description,
+            "primary_authority_id": str(row.primary_authority_id),
+            "level": row.level,
+            "status": row.status,
+            "report_summary": "Ny sammanfattning.",
+            "version": str(row.version),
+        }
+    assert post(client, f"/faults/{fault.ref}/edit", form).status_code == 302
     assert version(app) == before + 1
     assert version(app, "norrort") == other  # another organisation's data did not change
     # a refused save writes nothing and raises nothing
     assert quick(client, fault_ref=fault.ref, narrative="Ring 811228-9874").status_code == 400
     assert version(app) == before + 1
+
+
+def test_an_occurrence_raises_its_years_version_not_the_organisations(app, client, make):
+    """Ombud log this year's occurrences all day: last year's report stays valid."""
+    fault = make.fault(title="Sjukpenning dröjer", occurrences=2)
+    do_login(client, make.user("ombud").email)
+    this_year = date.today().year
+    before, this, last = (
+        version(app),
+        year_version(app, this_year),
+        year_version(app, this_year - 1),
+    )
+    # an occurrence, its monthly counts, the fault's counters, the audit entry: one raise
+    assert quick(client, fault_ref=fault.ref, narrative="Igen.").status_code == 302
+    assert year_version(app, this_year) == this + 1
+    assert (version(app), year_version(app, this_year - 1)) == (before, last)
+    # one of last year: last year's version
+    day = date(this_year - 1, 6, 15).isoformat()
+    assert quick(client, fault_ref=fault.ref, observed_on=day).status_code == 302
+    assert year_version(app, this_year - 1) == last + 1
+    assert (version(app), year_version(app, this_year)) == (before, this + 1)
 
 
 def test_a_rolled_back_write_leaves_the_version(app, make):
@@ -68,6 +107,14 @@ def test_the_report_shows_a_change_at_once(app, client, make):
     assert quick(client, fault_ref=fault.ref).status_code == 302
     page = client.get(url).get_data(as_text=True)
     assert "7 förekomster" in page and "6 förekomster" not in page
+    # last year's report, kept while this year's occurrences are logged, shows one of its
+    # own year at once
+    last = f"/reports/{date.today().year - 1}"
+    assert "Sjukpenning dröjer" not in client.get(last).get_data(as_text=True)
+    assert quick(client, fault_ref=fault.ref).status_code == 302
+    day = date(date.today().year - 1, 3, 1).isoformat()
+    assert quick(client, fault_ref=fault.ref, observed_on=day).status_code == 302
+    assert "Sjukpenning dröjer" in client.get(last).get_data(as_text=True)
     # an edit of the fault's text, through its form
     edit = client.get(f"/faults/{fault.ref}/edit").get_data(as_text=True)
     assert "report_summary" in edit

@@ -15,6 +15,8 @@ _ACTION = re.compile(r"^[a-z_]+(\.[a-z_]+)+$")
 
 class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit_entry"
+    # the audit log comes with the change it records; nothing is computed from it
+    __dataversion_skip__ = True
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = utc_field(index=True)

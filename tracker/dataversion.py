@@ -7,21 +7,29 @@ a bulk UPDATE/INSERT/DELETE through the session: in a request it counts for the 
 organisation, outside one (CLI, jobs, imports) for every organisation. The raise happens
 before the flush writes anything, so the organisation's row is always the first one a
 writer locks (no lock-order deadlocks between writers of the same organisation), and it
-commits or rolls back with the data."""
+commits or rolls back with the data.
+
+Occurrences are the exception, as they are written all day: a write of an occurrence (and
+of the counts kept from it, tracker.faults.derived) raises the version of its year in
+`data_year_version` instead, so a report of another year stays valid. A model says so with
+`__dataversion_year__` (the date attribute that gives the year); a model whose rows nothing
+is computed from (the audit log) says `__dataversion_skip__`."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from flask import g, has_request_context
-from sqlalchemy import event, update
+from sqlalchemy import event, inspect, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState
 from sqlalchemy.orm import Session as OrmSession
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from .orgs.models import Organisation
+from .orgs.models import DataYearVersion, Organisation
 
 _DONE = "dataversion_done"
+_DONE_YEARS = "dataversion_years_done"
 ALL = -1  # "every organisation"
 
 
@@ -46,14 +54,68 @@ def _raise(session: OrmSession, org_ids: set[int]) -> None:
     done |= todo
 
 
+def raise_years(session: OrmSession, org_id: int, years: set[int]) -> None:
+    """Raise the organisation's version of each of `years`, once per transaction."""
+    done: set[tuple[int, int]] = session.info.setdefault(_DONE_YEARS, set())
+    todo = sorted(y for y in years if (org_id, y) not in done)
+    if not todo:
+        return
+    table: Any = DataYearVersion.__table__  # type: ignore[attr-defined]
+    rows = [{"org_id": org_id, "year": y, "version": 1} for y in todo]
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql" and org_id not in session.info.setdefault(_DONE, set()):
+        # the organisation's row stays the first one a writer locks (see above), though
+        # its version does not change; SQLite has one writer at a time anyway
+        session.connection().execute(
+            update(Organisation)
+            .where(Organisation.id == org_id)  # type: ignore[arg-type]
+            .values(data_version=Organisation.data_version),
+            execution_options={"dataversion_own": True},
+        )
+    stmt: Any = (postgresql if dialect == "postgresql" else sqlite).insert(table).values(rows)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["org_id", "year"], set_={"version": table.c.version + 1}
+    )
+    session.connection().execute(stmt, execution_options={"dataversion_own": True})
+    done.update((org_id, y) for y in todo)
+
+
+def year_versions(session: Session, org_ids: list[int], years: list[int]) -> tuple[Any, ...]:
+    """The organisations' versions of these years (0 where nothing was written yet), in
+    one statement: with their data versions, the key of what is computed from a year."""
+    found = {
+        (o, y): v
+        for o, y, v in session.exec(
+            select(DataYearVersion.org_id, DataYearVersion.year, DataYearVersion.version).where(
+                col(DataYearVersion.org_id).in_(org_ids), col(DataYearVersion.year).in_(years)
+            )
+        )
+    }
+    return tuple(found.get((o, y), 0) for o in org_ids for y in years)
+
+
+def _years_of(obj: Any, attr: str) -> set[int]:
+    """The years a row of a year-versioned model was in before and after this flush."""
+    years = {d.year for d in (getattr(obj, attr, None),) if d is not None}
+    history = inspect(obj).attrs[attr].history
+    years |= {d.year for d in history.deleted or () if d is not None}
+    return years
+
+
 @event.listens_for(Session, "before_flush")
 def _before_flush(session: Session, _ctx: Any, _instances: Any) -> None:
-    orgs = {
-        org
-        for obj in (*session.new, *session.dirty, *session.deleted)
-        if (org := _org_of(obj)) is not None
-        and (obj not in session.dirty or session.is_modified(obj, include_collections=False))
-    }
+    orgs: set[int] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        org = _org_of(obj)
+        if org is None or getattr(obj, "__dataversion_skip__", False):
+            continue
+        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+            continue
+        year_attr = getattr(obj, "__dataversion_year__", None)
+        if year_attr is not None:
+            raise_years(session, org, _years_of(obj, year_attr))
+        else:
+            orgs.add(org)
     if orgs:
         _raise(session, orgs)
 
@@ -75,3 +137,4 @@ def _on_execute(state: ORMExecuteState) -> None:
 @event.listens_for(Session, "after_rollback")
 def _reset(session: Session, *_a: Any) -> None:
     session.info.pop(_DONE, None)
+    session.info.pop(_DONE_YEARS, None)

@@ -33,7 +33,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
+from ..dataversion import raise_years
 from .models import CONSEQUENCES, Fault, FaultConsequenceMonth, FaultMonth, Occurrence
+
+# The counts kept for an occurrence raise the version of its year, not the organisation's
+# (tracker.dataversion): the caller names the years, the statements are not counted again.
+_YEAR_COUNTED = {"dataversion_own": True}
 
 
 def month_of(day: date) -> date:
@@ -52,7 +57,7 @@ def _upsert(session: Session, model: Any, keys: list[str], values: dict[str, Any
     else:
         stmt = sqlite.insert(table).values(values)
     stmt = stmt.on_conflict_do_update(index_elements=keys, set_={"n": table.c.n + stmt.excluded.n})
-    session.execute(stmt)
+    session.execute(stmt, execution_options=_YEAR_COUNTED)
 
 
 def _upsert_month(session: Session, *, fault_id: int, org_id: int, month: date, delta: int) -> None:
@@ -76,6 +81,7 @@ def occurrence_added(
     observed_on: date,
     consequences: list[str] | None = None,
 ) -> None:
+    raise_years(session, org_id, {observed_on.year})
     _upsert_month(session, fault_id=fault_id, org_id=org_id, month=month_of(observed_on), delta=1)
     _upsert_consequences(
         session,
@@ -92,7 +98,8 @@ def occurrence_added(
         .values(
             occurrence_count=col(Fault.occurrence_count) + 1,
             last_observed_on=case((last.is_(None) | (last < observed_on), observed_on), else_=last),
-        )
+        ),
+        execution_options=_YEAR_COUNTED,
     )
 
 
@@ -107,6 +114,7 @@ def occurrence_changed(
     consequences_after: list[str],
 ) -> None:
     """An occurrence's date or consequences were edited."""
+    raise_years(session, org_id, {before.year, after.year})
     month_before, month_after = month_of(before), month_of(after)
     if month_before != month_after:
         _upsert_month(session, fault_id=fault_id, org_id=org_id, month=month_before, delta=-1)
@@ -124,12 +132,16 @@ def occurrence_changed(
 
 
 def _refresh_last(session: Session, fault_id: int) -> None:
+    """The fault's last observation (the caller has raised the years' versions)."""
     latest = (
         select(func.max(Occurrence.observed_on))
         .where(col(Occurrence.fault_id) == fault_id)
         .scalar_subquery()
     )
-    session.execute(update(Fault).where(col(Fault.id) == fault_id).values(last_observed_on=latest))
+    session.execute(
+        update(Fault).where(col(Fault.id) == fault_id).values(last_observed_on=latest),
+        execution_options=_YEAR_COUNTED,
+    )
 
 
 def recompute_faults(session: Session, fault_ids: list[int]) -> None:

@@ -99,6 +99,9 @@ class FaultEvent(SQLModel, table=True):
 class Occurrence(SQLModel, table=True):
     """One anonymised observation. There is no field for the client, and none may be added."""
 
+    # a write of an occurrence raises its year's version, not the organisation's
+    # (tracker.dataversion): last year's report stays valid while this year's are logged
+    __dataversion_year__ = "observed_on"
     __table_args__ = (
         # The fault page (newest first), the recurrence window's first month, "mine".
         Index("ix_occurrence_fault_observed", "fault_id", "observed_on", "id"),

@@ -37,6 +37,19 @@ class Organisation(SQLModel, table=True):
         return [b.strip() for b in self.age_bands.split(",") if b.strip()]
 
 
+class DataYearVersion(SQLModel, table=True):
+    """Raised by every transaction that writes an organisation's occurrences of a year (or
+    the counts kept from them); the rest of its data raises `Organisation.data_version`
+    (tracker.dataversion). A year's annual report is kept while both stay the same, so the
+    ombud logging this year's occurrences do not make last year's report be rebuilt."""
+
+    __tablename__ = "data_year_version"
+
+    org_id: int = Field(foreign_key="organisation.id", primary_key=True, ondelete="CASCADE")
+    year: int = Field(primary_key=True)
+    version: int = Field(default=0)
+
+
 class Membership(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("user_id", "org_id", name="uq_membership_user_org"),)
 

@@ -25,6 +25,7 @@ from flask_login import current_user
 from sqlmodel import col, select
 
 from .. import db
+from ..dataversion import year_versions
 from ..faults.common import WORKERS
 from ..orgs.context import current_org, member_org_ids, role_required
 from ..orgs.models import Organisation
@@ -77,10 +78,13 @@ def _fresh(orgs: list[Organisation], year: int) -> Generated:
     the organisations' data changes (their data version, tracker.dataversion): a report is
     a pure function of the data, the year and the language."""
     # created_at too: SQLite may give a new organisation the id of a deleted one
+    # and the versions of the year and the year before (which faults are new), so the
+    # occurrences logged this year do not make last year's report be rebuilt
     key = (
         year,
         str(get_locale()),
         tuple((o.id, o.created_at.isoformat(), o.data_version) for o in orgs),
+        year_versions(db.session(), [o.id or 0 for o in orgs], [year - 1, year]),
     )
     cache = _cache()
     with _CACHE_LOCK:
