@@ -57,6 +57,7 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from benchmarks import national  # noqa: E402
 from tracker import create_app  # noqa: E402
+from tracker.demo import DEMO_PASSWORD  # noqa: E402
 
 _CSRF = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 NARRATIVE = "Klienten väntade på beslut i fyra månader trots påminnelser."
@@ -80,6 +81,7 @@ class Target:
     meeting_id: int
     meeting_items: int
     year: int
+    password: str = national.PASSWORD
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ PAGES = [
 ]
 
 
-def discover(url: str) -> list[Target]:
+def discover(url: str, password: str = national.PASSWORD) -> list[Target]:
     """The largest organisation (most occurrences) and the smallest, from the data."""
     engine = create_engine(url)
     year = date.today().year - 1
@@ -180,6 +182,7 @@ def discover(url: str) -> list[Target]:
                         meeting[0],
                         meeting[1],
                         year,
+                        password,
                     )
                 )
     finally:
@@ -214,7 +217,7 @@ def count_statements(url: str, targets: list[Target]) -> dict[tuple[str, str], i
             assert m, "no CSRF token on /login"
             resp = client.post(
                 "/login",
-                data={"email": t.email, "password": national.PASSWORD, "csrf_token": m.group(1)},
+                data={"email": t.email, "password": t.password, "csrf_token": m.group(1)},
             )
             assert resp.status_code == 302, f"in-process login as {t.email}: {resp.status_code}"
             csrf = _CSRF.search(client.get("/log").get_data(as_text=True))
@@ -281,12 +284,12 @@ class Client:
         finally:
             conn.close()
 
-    def login(self, email: str) -> str:
+    def login(self, email: str, password: str = national.PASSWORD) -> str:
         """Log in; return the CSRF token for later forms."""
         status, page = self.request("GET", "/login")
         m = _CSRF.search(page.decode())
         assert status == 200 and m, f"GET /login: {status}"
-        form = {"email": email, "password": national.PASSWORD, "csrf_token": m.group(1)}
+        form = {"email": email, "password": password, "csrf_token": m.group(1)}
         status, _ = self.request("POST", "/login", form)
         assert status == 302, f"login as {email}: {status}"
         status, page = self.request("GET", "/log")
@@ -374,7 +377,7 @@ def measure(
 ) -> tuple[list[Timing], list[float]]:
     """Interleaved: /healthz, page A, /healthz, page B, … round after round."""
     client = Client(port)
-    csrf = client.login(t.email)
+    csrf = client.login(t.email, t.password)
     timings = [Timing(p) for p in PAGES]
 
     def once(page: Page) -> float:
@@ -457,13 +460,28 @@ def database_label(url: str) -> str:
         engine.dispose()
 
 
-def run_database(url: str, args: argparse.Namespace, log: Callable[[str], None]) -> str:
-    """Measure one filled database; return its markdown section."""
+Ratios = dict[str, tuple[float, float]]  # page → (p50×, p95×)
+
+
+def run_database(
+    url: str,
+    args: argparse.Namespace,
+    log: Callable[[str], None],
+    *,
+    password: str = national.PASSWORD,
+    demo: bool = False,
+) -> tuple[str, Ratios]:
+    """Measure one filled database; return its markdown section and the ratios of its
+    largest organisation. `demo`: the demo data (`make run`) – only its largest
+    organisation, no throughput – for the national ÷ demo comparison."""
     label = database_label(url)
-    targets = discover(url)
+    targets = discover(url, password)
+    if demo:
+        targets = [Target(**{**vars(targets[0]), "label": "demo"})]
     log(f"  {label}: counting statements in-process")
     statements = count_statements(url, targets)
     lines = []
+    ratios: Ratios = {}
     with Server(url) as server:
         for t in targets:
             log(f"  {label}: timing {t.slug} over HTTP")
@@ -489,12 +507,16 @@ def run_database(url: str, args: argparse.Namespace, log: Callable[[str], None])
                     f"| {p50 * 1000:,.0f} | {statements[(t.label, tm.page.name)]} "
                     f"| {len(tm.times)} |"
                 )
+                if t is targets[0]:
+                    ratios[tm.page.name] = (p50 / base, pct(tm.times, 95) / base)
         lines.append("")
+        if demo:
+            return "\n".join(lines), ratios
         big, small = targets[0], targets[-1]
         clients = {}
         for t in (big, small):
             c = Client(server.port)
-            c.login(t.email)
+            c.login(t.email, t.password)
             clients[t.slug] = c.cookies
         log(f"  {label}: throughput")
         rates = [
@@ -513,9 +535,58 @@ def run_database(url: str, args: argparse.Namespace, log: Callable[[str], None])
             f"Throughput, {label}, gunicorn 2 workers, {args.threads} client threads, "
             f"{args.seconds:g} s each: "
             + "; ".join(f"{name} {rate:,.1f} req/s" for name, rate in rates)
-            + "."
+            + f" (`/faults/` of the largest at {100 * rates[1][1] / rates[0][1]:.0f}% of "
+            "`/healthz`)."
         )
-    return "\n".join(lines)
+    return "\n".join(lines), ratios
+
+
+def demo_database(url: str, log: Callable[[str], None]) -> None:
+    """Fill an empty database with the demo data, as `make run` does."""
+    # this checkout's `tracker` command (the installed script may be another checkout's)
+    tracker = [sys.executable, "-c", "import sys; from tracker.cli import main; sys.exit(main())"]
+    with tempfile.TemporaryDirectory(prefix="bench-demo-") as instance:
+        env = dict(
+            os.environ,
+            TRACKER_DATABASE_URL=url,
+            TRACKER_SECRET_KEY=secrets.token_hex(16),
+            TRACKER_INSTANCE_PATH=instance,
+        )
+        for cmd in ([*tracker, "db", "upgrade"], [*tracker, "demo"]):
+            log(f"  demo data: {' '.join(cmd[3:])}")
+            subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True)  # noqa: S603
+
+
+def measure_with_demo(
+    url: str, demo_url: str | None, args: argparse.Namespace, log: Callable[[str], None]
+) -> str:
+    """The national data set, then (unless --no-demo) the demo data on the same kind of
+    database, and the ratio of the two."""
+    text, ratios = run_database(url, args, log)
+    if demo_url is None:
+        return text
+    log("  measuring the demo data for national ÷ demo")
+    demo_database(demo_url, log)
+    demo_text, demo_ratios = run_database(demo_url, args, log, password=DEMO_PASSWORD, demo=True)
+    return text + demo_text + versus_demo(database_label(url), ratios, demo_ratios)
+
+
+def versus_demo(label: str, national_ratios: Ratios, demo_ratios: Ratios) -> str:
+    """National ÷ demo: how much slower each page is at national scale than on the demo
+    data, both as multiples of /healthz measured in the same run."""
+    lines = [
+        "",
+        f"**{label}: national ÷ demo** (largest organisation at national scale against the "
+        "largest of the demo data; target ≤ 1.5)",
+        "",
+        "| page | p50 | p95 |",
+        "|---|--:|--:|",
+    ]
+    for page, (n50, n95) in national_ratios.items():
+        d50, d95 = demo_ratios.get(page, (0.0, 0.0))
+        if d50 and d95:
+            lines.append(f"| {page} | {n50 / d50:.2f} | {n95 / d95:.2f} |")
+    return "\n".join([*lines, ""])
 
 
 def machine_facts(pg_url: str | None) -> str:
@@ -545,33 +616,41 @@ def build_and_run(args: argparse.Namespace, log: Callable[[str], None]) -> str:
             summary = national.generate(url, args.scale, args.seed, log=log)
             generation.append(("SQLite", summary))
             log(f"SQLite: measuring ({summary['seconds']:.0f} s to generate)")
-            sections.append(run_database(url, args, log))
+            demo = None if args.no_demo else f"sqlite:///{folder}/demo-{os.getpid()}.sqlite"
+            sections.append(measure_with_demo(url, demo, args, log))
             log(sections[-1])  # not lost if the next database fails
         finally:
             if not args.keep:
                 for suffix in ("", "-wal", "-shm", "-journal"):
                     Path(f"{path}{suffix}").unlink(missing_ok=True)
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                (folder / f"demo-{os.getpid()}.sqlite{suffix}").unlink(missing_ok=True)
             else:
                 log(f"kept {path}")
     if args.pg:
         admin = make_url(args.pg)
         name = f"tracker_bench_{secrets.token_hex(4)}"
         libpq = admin.set(drivername="postgresql").render_as_string(hide_password=False)
+        demo_name = f"tracker_demo_{secrets.token_hex(4)}"
         with psycopg.connect(libpq, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
+            if not args.no_demo:
+                conn.execute(f'CREATE DATABASE "{demo_name}"')
         url = admin.set(database=name).render_as_string(hide_password=False)
+        demo_url = admin.set(database=demo_name).render_as_string(hide_password=False)
         try:
             log(f"PostgreSQL: generating scale {args.scale:g} into {name}")
             summary = national.generate(url, args.scale, args.seed, log=log)
             generation.append(("PostgreSQL", summary))
             log(f"PostgreSQL: measuring ({summary['seconds']:.0f} s to generate)")
-            sections.append(run_database(url, args, log))
+            sections.append(measure_with_demo(url, None if args.no_demo else demo_url, args, log))
             log(sections[-1])  # not lost if the next database fails
         finally:
-            if args.keep:
-                log(f"kept database {name}")
-            else:
-                with psycopg.connect(libpq, autocommit=True) as conn:
+            with psycopg.connect(libpq, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{demo_name}" WITH (FORCE)')
+                if args.keep:
+                    log(f"kept database {name}")
+                else:
                     conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     head = [f"## National scale benchmark, scale {args.scale:g}", "", machine_facts(args.pg), ""]
     for db_name, s in generation:
@@ -591,6 +670,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pg", default="", help="with --scale: PostgreSQL admin URL ('' = skip)")
     ap.add_argument("--no-sqlite", action="store_true", help="with --scale: skip SQLite")
     ap.add_argument("--keep", action="store_true", help="keep the built databases")
+    ap.add_argument("--no-demo", action="store_true", help="with --scale: skip national ÷ demo")
+    ap.add_argument(
+        "--demo-db",
+        default="",
+        help="with --db: an EMPTY database (URL or SQLite file) to "
+        "fill with the demo data and measure for national ÷ demo",
+    )
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--samples", type=int, default=30, help="timed requests per page (30)")
     ap.add_argument("--min-samples", type=int, default=5)
@@ -604,7 +690,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.db:
         pg = args.db if args.db.startswith("postgresql") else None
-        report = "\n".join([machine_facts(pg), run_database(args.db, args, log)])
+        demo_url = args.demo_db or None
+        if demo_url and "://" not in demo_url:
+            demo_url = f"sqlite:///{Path(demo_url).resolve()}"
+        report = "\n".join([machine_facts(pg), measure_with_demo(args.db, demo_url, args, log)])
     elif args.scale:
         report = build_and_run(args, log)
     else:
