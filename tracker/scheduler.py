@@ -1,6 +1,9 @@
 """`tracker scheduler`: APScheduler 3 in its own process. The jobs hold no state – each
-run computes what is due from the database – and only one scheduler runs at a time
-(a PostgreSQL advisory lock, or a file lock beside the SQLite database)."""
+run computes what is due from the database – and only one scheduler runs at a time:
+a PostgreSQL advisory lock (held across hosts), or on SQLite an flock on the file
+`<database file>.scheduler.lock` beside the database, so two schedulers on one host share
+the lock whatever their instance folders (SQLite is for one host; several hosts need
+PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -23,6 +26,20 @@ class AlreadyRunning(RuntimeError):
     pass
 
 
+def sqlite_lock_path(app: Flask) -> Path:
+    """The lock file beside the SQLite database file, the same for every process that uses
+    that file (the path resolved, symlinks included). An in-memory database is private to
+    its process; its lock stays in the instance folder."""
+    engine = app.extensions["db_engine"]
+    database = engine.url.database or ""
+    if database.startswith("file:"):  # a URI filename (`?uri=true`)
+        database = database[len("file:") :].split("?", 1)[0]
+    if not database or database == ":memory:" or "mode=memory" in str(engine.url):
+        return Path(app.instance_path) / "scheduler.lock"
+    db_file = Path(os.path.realpath(database))
+    return db_file.with_name(db_file.name + ".scheduler.lock")
+
+
 @contextmanager
 def single_instance(app: Flask) -> Iterator[None]:
     engine = app.extensions["db_engine"]
@@ -37,7 +54,7 @@ def single_instance(app: Flask) -> Iterator[None]:
         finally:
             conn.close()  # ends the session and with it the advisory lock
         return
-    path = Path(app.instance_path) / "scheduler.lock"
+    path = sqlite_lock_path(app)
     handle: IO[str] = open(path, "a+")  # noqa: SIM115 - held for the scheduler's life
     try:
         try:
@@ -103,6 +120,8 @@ def _scheduler(cls: Any, app: Flask) -> Any:
         coalesce=True,
         next_run_time=_now(),
     )
+    # The nightly backup (tracker.ops.backup; does nothing unless BACKUP_DIR is set).
+    sched.add_job("tracker.ops.backup:nightly", "cron", hour=2, minute=40, args=[app], id="backup")
     return sched
 
 

@@ -167,6 +167,17 @@ def fault_export() -> Any:
     )
 
 
+@bp.route("/faults/export.xlsx")
+@workers_only
+def fault_export_xlsx() -> Any:
+    from . import xlsx
+
+    flt, errors = _parse_filters()
+    if errors:
+        abort(400)
+    return xlsx.download(db.session(), current_org(), flt, _labels())
+
+
 def _cell(value: Any) -> Any:
     """Spreadsheets run cells that start with = + - @ as formulas; defuse them."""
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
