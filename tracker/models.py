@@ -1,6 +1,7 @@
 """Imports every table so SQLModel.metadata is complete (Alembic, tests)."""
 
 from .accounts.models import AccountToken, LoginAttempt, RecoveryCode, User
+from .api.models import ApiToken
 from .audit import AuditEntry
 from .digests.models import OutboxMessage
 from .faults.models import (
@@ -15,12 +16,14 @@ from .faults.models import (
     Occurrence,
     Theme,
 )
+from .imports.models import ImportFingerprint, ImportMapping, ImportRun, ImportUpload
 from .meetings.models import AgendaItem, Contact, Escalation, Forum, Meeting
 from .orgs.models import Authority, Membership, Organisation, ReportSection
 from .reports.models import ReportDraft, ReportDraftVersion
 
 __all__ = [
     "AccountToken",
+    "ApiToken",
     "RecoveryCode",
     "AgendaItem",
     "Contact",
@@ -37,6 +40,10 @@ __all__ = [
     "FaultRelation",
     "FaultTheme",
     "FaultUpdate",
+    "ImportFingerprint",
+    "ImportMapping",
+    "ImportRun",
+    "ImportUpload",
     "LoginAttempt",
     "Membership",
     "Occurrence",

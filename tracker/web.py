@@ -142,7 +142,7 @@ MAX_CONTENT_LENGTH = 4 * 1024 * 1024
 def refuse_odd_requests() -> Any:
     """before_request: every route takes forms and short query values; anything else is
     answered here, before a form parser or a query sees it."""
-    if request.method in BODY_METHODS:
+    if request.method in BODY_METHODS and not request.path.startswith("/api/"):  # API: JSON
         if request.mimetype not in FORM_TYPES:
             return render_error(415)
         # A multipart part whose name the parser could not read has no name (None).
@@ -200,16 +200,18 @@ def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"role_labels": dict(role_choices())})
     app.context_processor(lambda: {"outbox_status_labels": outbox_status_labels()})
 
+    from . import api
     from .accounts.mfa_views import bp as mfa_bp
     from .accounts.password_views import bp as password_bp
     from .accounts.views import bp as accounts_bp
     from .faults import bp as faults_bp
+    from .imports.views import bp as imports_bp
     from .main import bp as main_bp
     from .meetings import bp as meetings_bp
     from .orgs.join import bp as join_bp
     from .orgs.views import bp as admin_bp
     from .privacy_admin import bp as privacy_bp
-    from .reports import final_views  # noqa: F401 – its routes register on the reports bp
+    from .reports import final_views, xlsx_views  # noqa: F401 – routes on the reports bp
     from .reports.views import bp as reports_bp
     from .update_views import bp as updates_bp
 
@@ -220,8 +222,10 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(join_bp)
     app.register_blueprint(faults_bp)
+    app.register_blueprint(imports_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(updates_bp)
+    api.init_app(app)  # /api/v1/ (tracker/api): its own auth, errors and CSRF exemption
     app.jinja_env.filters["markdown"] = render_markdown
