@@ -8,7 +8,10 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from sqlmodel import select
 
 from . import create_app, db, migrate
+from .api.cli import api_token_group
 from .cli_privacy import KIND_WORDS, privacy_group
+from .imports.cli import import_group
+from .ops.cli import backup_command, db_copy_command, restore_command
 from .privacy.backstop import IdentifierRefused
 
 
@@ -36,6 +39,10 @@ def init_app(app: Flask) -> None:
         scheduler_command,
         report_command,
         privacy_group,
+        api_token_group,
+        import_group,
+        backup_command,
+        restore_command,
     ):
         app.cli.add_command(command)
 
@@ -51,6 +58,7 @@ def _refuse_identifiers(fields: dict[str, str], *, staff_or_catalogue: bool = Fa
 
 
 db_group = AppGroup("db", help="Databasens schema (Alembic).")
+db_group.add_command(db_copy_command)
 
 
 @db_group.command("upgrade")

@@ -59,3 +59,8 @@ PAGE_SIZE = 50
 # The scheduler's pass interval; `make run` embeds it in the dev server.
 SCHEDULER_INTERVAL_SECONDS = 60
 EMBED_SCHEDULER = False
+
+# The nightly backup (the scheduler, 02:40): a folder to write into; empty = no nightly
+# backup. Only the newest BACKUP_KEEP backups the job made are kept (`tracker backup`).
+BACKUP_DIR = ""
+BACKUP_KEEP = 7
