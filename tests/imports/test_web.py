@@ -78,6 +78,10 @@ def test_all_or_nothing_and_import_of_the_valid_rows(client, login, session) -> 
     login("admin")
     resp = _upload(client, csv_bytes([*ROWS, BAD]), "lista.csv")
     preview_url = resp.headers["Location"]
+    # what the upload keeps until the import holds no identifier, only what was found
+    session.expire_all()
+    kept = session.exec(select(ImportUpload)).one().data
+    assert b"070" not in kept and "Väntade länge.".encode() in kept
     page = client.get(preview_url).get_data(as_text=True)
     assert "Avvisade rader" in page
     assert "telefonnummer" in page and "070-123" not in page
@@ -199,3 +203,24 @@ def test_dates_swedish_formats() -> None:
     assert parse_date("45366") == date(2024, 3, 15)
     assert parse_date("31/2/2024") is None
     assert parse_date("igår") is None
+
+
+def test_an_uploaded_personnummer_is_never_stored_even_before_the_import(
+    client, login, session
+) -> None:
+    login("samordnare")
+    row = ["15/3/2024", "Försäkringskassan", "Långa handläggningstider", "", "", "", "", ""]
+    bad = [*row[:3], "Klienten 811228-9874 väntade.", "", "", "", ""]
+    header_bad = ["Datum", "Myndighet", "Systemfel", "Iakttagelse 811228-9874"]
+    resp = _upload(client, xlsx([row, bad]), "lista.xlsx")
+    assert resp.status_code == 302
+    session.expire_all()
+    kept = session.exec(select(ImportUpload)).one().data
+    assert b"811228" not in kept and b"9874" not in kept
+    page = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "personnummer" in page and "811228" not in page
+    # an identifier in a header row is not kept either
+    resp = _upload(client, csv_bytes([row[:4]], header_bad), "egen.csv")
+    assert resp.status_code == 302
+    session.expire_all()
+    assert all(b"811228" not in u.data for u in session.exec(select(ImportUpload)).all())

@@ -20,6 +20,8 @@ class ImportUpload(SQLModel, table=True):
     org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
     user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
     filename: str = free_text_field(max_length=200)
+    # the table as read, with every cell holding an identifier withheld – never the file
+    # itself (tracker.imports.stored)
     data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     # {"datum": 0, "myndighet": 2, ...}: which column of the file holds which field
     mapping: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))

@@ -19,6 +19,7 @@ from ..faults import picker
 from ..faults.common import MANAGERS
 from ..faults.queries import authorities, themes
 from ..orgs.context import current_org, get_scoped_or_404, role_required, scoped_with
+from . import stored
 from .fields import dumps, field_labels, loads, template_mapping
 from .forms import CancelForm, RunForm, UploadForm, mapping_form
 from .models import ImportRun, ImportUpload
@@ -90,6 +91,7 @@ def upload() -> Any:
     except FileRefused as exc:
         form.file.errors = [str(exc)]
         return _upload_page(form), 400
+    table = stored.withhold(table)  # the file itself is never kept
     org = current_org()
     s = db.session()
     forget_old_uploads(s)
@@ -101,7 +103,7 @@ def upload() -> Any:
         org_id=org.id or 0,
         user_id=current_user.id,
         filename=safe_filename(file.filename or ""),
-        data=data,
+        data=stored.dumps(table),
         mapping=dumps(mapping) if mapping else "",
         confirmed=bool(form.confirm_anonymous.data),
     )
@@ -135,8 +137,8 @@ def _own_upload(upload_id: int) -> ImportUpload:
 
 def _table(up: ImportUpload) -> Table:
     try:
-        return read_table(up.data, up.filename)
-    except FileRefused:  # read once already; cannot change
+        return stored.loads(up.data)
+    except ValueError:  # not what the upload stored
         abort(404)
 
 
