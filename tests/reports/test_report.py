@@ -462,3 +462,18 @@ def test_a_fault_line_reads_as_text(app, make):
     line = next(x for x in md.splitlines() if f"({told.ref}," in x)
     assert "Handläggare svarar inte. (5 förekomster under året" in line
     assert f"Jämfört med {YEAR - 1}: 2 nya systemfel, 0 kvarstående och 0 åtgärdade." in md
+
+
+def test_one_occurrence_is_written_in_the_singular(app, make):
+    """With no small-count limit a single occurrence is shown as "1 förekomst"."""
+    org = make.org()
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as s:
+        row = s.get(Organisation, org.id)
+        row.small_count_limit = 1
+        s.commit()
+        org = row
+    fault_on(app, org, "Ensamt fel", "Arbetsförmedlingen", [date(YEAR, 2, 3)])
+    fault_on(app, org, "Dubbelt fel", "Arbetsförmedlingen", [date(YEAR, 2, 3)] * 2)
+    md = markdown_for(app, [org])
+    assert "1 förekomst under året" in md and "1 förekomster" not in md
+    assert "2 förekomster under året" in md

@@ -125,21 +125,9 @@ def fault_export() -> Any:
     labels = _labels()
     buf = io.StringIO()
     w = csv.writer(buf, delimiter=";")
-    w.writerow(
-        [
-            _("Referens"),
-            _("Rubrik"),
-            _("Myndighet"),
-            _("Huvudman"),
-            _("Status"),
-            _("Nivå"),
-            _("Teman"),
-            _("Förekomster"),
-            _("Senast"),
-            _("Återkommande"),
-            _("Skapad"),
-        ]
-    )
+    from .xlsx import header
+
+    w.writerow(header())  # the same columns as the XLSX
     for r in rows:
         w.writerow(
             [

@@ -170,7 +170,9 @@ def to_markdown(report: Report) -> str:
                 detail = (
                     "antalet förekomster under året är dolt för att skydda små tal"
                     if kind == "secondary"
-                    else f"{count_text(e.occurrences, report.limit, kind)} förekomster under året"
+                    else f"{count_text(e.occurrences, report.limit, kind)} "
+                    f"{'förekomst' if kind is None and e.occurrences == 1 else 'förekomster'} "
+                    "under året"
                 )
                 if e.consequences:
                     detail += "; vanligaste konsekvenser: " + ", ".join(e.consequences).lower()
