@@ -308,3 +308,13 @@ def test_reviewed_changes_leave_the_list_and_an_old_draft_lists_sections(app, ma
     with Session(app.extensions["db_engine"]) as s:
         codes = {e.action for e in s.exec(select(AuditEntry))}
     assert {"report_draft.changes_reviewed", "report_draft.taken_in"} <= codes
+
+
+def test_the_snapshots_digests_never_look_like_a_phone_number() -> None:
+    """The snapshot is guarded like the text it holds; its digests are letters only."""
+    from tracker.privacy import find_identifiers
+    from tracker.reports.draft_changes import _digest
+
+    digests = [_digest("titel", n) for n in range(3000)]
+    assert all(d.isalpha() and len(d) == 12 for d in digests)
+    assert not [d for d in digests if find_identifiers(d)]
