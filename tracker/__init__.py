@@ -37,13 +37,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         db_file = Path(app.instance_path) / "tracker.sqlite"
         app.config["DATABASE_URL"] = f"sqlite:///{db_file}"
 
-    from . import audit, cli, dataversion, db, i18n, web  # noqa: F401 – dataversion registers its hooks
+    from . import audit, cli, dataversion, db, i18n, observe, web  # noqa: F401 – dataversion registers its hooks
 
     db.init_app(app)
     cli.init_app(app)
     audit.install_append_only_guard()
     web.init_app(app)
     i18n.install_template_gettext(app)
+    observe.init_app(app)
     hops = int(app.config.get("PROXY_FIX_HOPS") or 0)
     if hops > 0:  # behind N trusted proxies: the client address is N hops back
         from werkzeug.middleware.proxy_fix import ProxyFix

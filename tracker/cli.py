@@ -13,6 +13,7 @@ from .cli_privacy import KIND_WORDS, privacy_group
 from .imports.cli import import_group
 from .ops.cli import backup_command, db_copy_command, restore_command
 from .privacy.backstop import IdentifierRefused
+from .serve import serve_command
 
 
 def main() -> None:
@@ -37,6 +38,7 @@ def init_app(app: Flask) -> None:
         demo_command,
         digests_group,
         scheduler_command,
+        serve_command,
         report_command,
         privacy_group,
         api_token_group,

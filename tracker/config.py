@@ -64,3 +64,11 @@ EMBED_SCHEDULER = False
 # backup. Only the newest BACKUP_KEEP backups the job made are kept (`tracker backup`).
 BACKUP_DIR = ""
 BACKUP_KEEP = 7
+
+# Log lines: "text" (the default) or "json" (one JSON object per line, with the request id).
+LOG_FORMAT = "text"
+LOG_LEVEL = "INFO"
+# Prometheus metrics at /metrics (tracker.observe); with a token the scraper sends
+# "Authorization: Bearer <token>", without one only the host itself may scrape.
+METRICS_ENABLED = False
+METRICS_TOKEN = ""

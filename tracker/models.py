@@ -18,10 +18,12 @@ from .faults.models import (
 )
 from .imports.models import ImportFingerprint, ImportMapping, ImportRun, ImportUpload
 from .meetings.models import AgendaItem, Contact, Escalation, Forum, Meeting
+from .observe import SchedulerRun
 from .orgs.models import Authority, Membership, Organisation, ReportSection
 from .reports.models import ReportDraft, ReportDraftVersion
 
 __all__ = [
+    "SchedulerRun",
     "AccountToken",
     "ApiToken",
     "RecoveryCode",

@@ -73,12 +73,27 @@ def single_instance(app: Flask) -> Iterator[None]:
 def tick(app: Flask) -> None:
     from .digests.jobs import run_once
 
+    ok = False
     try:
         queued, sent = run_once(app)
+        ok = True
         if queued or sent:
             log.info("digests: %d queued, %d sent", queued, sent)
     except Exception:  # a failed run is retried by the next one
         log.exception("digest run failed")
+    _beat(app, "digests", ok=ok)
+
+
+def _beat(app: Flask, job: str, *, ok: bool) -> None:
+    """The pass's time for /metrics; never stops the scheduler."""
+    from . import db
+    from .observe import beat
+
+    try:
+        with app.app_context(), db.transaction() as s:
+            beat(s, job, ok=ok)
+    except Exception:
+        log.exception("could not record the %s pass", job)
 
 
 def gallring(app: Flask) -> None:
@@ -93,6 +108,9 @@ def gallring(app: Flask) -> None:
             log.info("gallring: %d narratives in %s", r.occurrences, r.org.slug)
     except Exception:  # retried by the next daily run
         log.exception("gallring failed")
+        _beat(app, "gallring", ok=False)
+        return
+    _beat(app, "gallring", ok=True)
 
 
 def _scheduler(cls: Any, app: Flask) -> Any:
