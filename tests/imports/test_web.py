@@ -224,3 +224,36 @@ def test_an_uploaded_personnummer_is_never_stored_even_before_the_import(
     assert resp.status_code == 302
     session.expire_all()
     assert all(b"811228" not in u.data for u in session.exec(select(ImportUpload)).all())
+
+
+def test_two_people_importing_the_same_file_at_once_import_it_once(app, make, session):
+    """Both previews are made before either import; whichever comes second gets a clear
+    answer (nothing left to import, or someone imported it meanwhile) – never a 500 and
+    never a row twice."""
+    import threading
+
+    from tests.conftest import do_login
+
+    clients = []
+    for n in range(2):
+        c = app.test_client()
+        user = make.user("samordnare", email=f"samordnare{n}@example.se")
+        assert do_login(c, user.email).status_code == 302
+        resp = _upload(c, xlsx(ROWS), "lista.xlsx")
+        url = resp.headers["Location"]
+        assert c.get(url).status_code == 200
+        clients.append((c, url))
+    statuses: list[int] = []
+    start = threading.Barrier(2)
+
+    def run(c, url) -> None:
+        start.wait()
+        statuses.append(post(c, url + "/importera", {"mode": "all"}, form_url=url).status_code)
+
+    threads = [threading.Thread(target=run, args=pair) for pair in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(statuses)[0] == 302 and sorted(statuses)[1] in (400, 409), statuses
+    assert _count(session, Occurrence) == len(ROWS)

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import col
 
 from .. import db
@@ -229,8 +230,13 @@ def run(upload_id: int) -> Any:
             n=plan.refused_rows,
         )
         return _preview(up, plan, form, message), 400
+    except IntegrityError:
+        return _imported_meanwhile(up, form)
     s.delete(up)
-    s.commit()
+    try:
+        s.commit()
+    except IntegrityError:
+        return _imported_meanwhile(up, form)
     flash(
         _(
             "%(n)s förekomster importerades och %(f)s systemfel skapades.",
@@ -240,6 +246,20 @@ def run(upload_id: int) -> Any:
         "success",
     )
     return redirect(url_for(".result", run_id=result.id))
+
+
+def _imported_meanwhile(up: ImportUpload, form: RunForm) -> Any:
+    """Someone imported some of the same rows at the same moment (the per-row fingerprint
+    is unique): nothing of this import was written; the fresh preview shows what is left."""
+    db.session().rollback()
+    planned = _plan(_own_upload(up.id or 0))
+    message = _(
+        "Några av raderna importerades av någon annan samtidigt. Inget av den här importen "
+        "sparades; förhandsvisningen visar nu vad som återstår."
+    )
+    if planned is None:
+        abort(409)
+    return _preview(up, planned[1], form, message), 409
 
 
 @bp.route("/<int:upload_id>/avbryt", methods=["POST"])
