@@ -60,6 +60,7 @@ EXEMPT = {
     "outbox_message.status": "code",
     "outbox_message.subject": "generated from guarded text",
     "outbox_message.text_body": "generated from guarded text",
+    "scheduler_run.job": "code",
     "outbox_message.to_addr": "the recipient's own address",
     "recovery_code.code_hash": "hash",
     "report_draft.status": "code",

@@ -258,3 +258,26 @@ def test_finalised_at_is_before_now(client, login, make, session):
     row = session.exec(select(MeetingMinutes)).one()
     assert row.finalised_at <= datetime.now(UTC) + timedelta(seconds=1)
     assert row.finalised_at == session.get(Meeting, m1).finalised_at
+
+
+def test_the_statistics_count_the_meetings_swedish_day(client, login, make, session):
+    """A meeting at 00:30 in Stockholm (still the day before in UTC) counts what was
+    observed on its own Swedish day."""
+    from datetime import date
+    from zoneinfo import ZoneInfo
+
+    from tracker.meetings.models import Forum
+
+    login("samordnare")
+    day = date.today() - timedelta(days=3)
+    make.fault(title="Läkarbrist", authority="Psykiatri", occurrences=2, observed_on=day)
+    forum_id = make_forum(client)
+    starts = datetime(
+        day.year, day.month, day.day, 0, 30, tzinfo=ZoneInfo("Europe/Stockholm")
+    ).astimezone(UTC)
+    assert starts.date() < day  # the day before, in UTC
+    m = Meeting(org_id=session.get(Forum, forum_id).org_id, forum_id=forum_id, starts_at=starts)
+    session.add(m)
+    session.commit()
+    agenda = client.get(f"/meetings/{m.id}/agenda.md").get_data(as_text=True)
+    assert "Psykiatri: färre än 3" in agenda or "Psykiatri: 2" in agenda, agenda

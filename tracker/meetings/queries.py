@@ -16,6 +16,7 @@ from ..faults.queries import recurring_faults
 from ..orgs.context import in_current_org, scoped, scoped_with
 from ..orgs.models import Authority, Organisation
 from ..suppression import suppress
+from ..timeutil import local
 from .action_queries import MeetingActions, for_meeting
 from .models import AgendaItem, Contact, Escalation, Forum, Meeting
 
@@ -169,7 +170,8 @@ def statistics(
             in_current_org(Fault), Fault.created_at >= since, col(Fault.duplicate_of_id).is_(None)
         )
     ).one()
-    counts = counts_between(org.id, since.date(), meeting.starts_at.date())
+    # observations carry Swedish dates: the meetings' days in Stockholm, not in UTC
+    counts = counts_between(org.id, local(since).date(), local(meeting.starts_at).date())
     total = func.sum(counts.c.n)
     per_authority = [
         (name, int(n))

@@ -26,6 +26,7 @@ from ..faults.models import (
 from ..meetings.models import AgendaItem, Escalation, Forum, Meeting
 from ..orgs.context import in_orgs
 from ..orgs.models import Authority, Organisation, ReportSection
+from ..timeutil import local
 
 
 @dataclass
@@ -213,7 +214,7 @@ def build(session: Session, orgs: list[Organisation], year: int) -> Report:
             fault,
             by_org[fault.org_id],
             forum,
-            meeting.starts_at.date(),
+            local(meeting.starts_at).date(),
             item.decision,
             item.outcome,
             item.response,
