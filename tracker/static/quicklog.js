@@ -20,6 +20,7 @@
   var active = -1;     // index of the highlighted option
   var lastQuery = "";  // what was typed before a fault was picked ("Byt" brings it back)
   var timer = null;
+  var closing = null;
   var seq = 0;         // only the newest answer is shown
 
   function modeRadio(value) {
@@ -69,7 +70,9 @@
   }
 
   function open() {
-    if (!items.length) { return; }
+    // only for someone in the field: a late answer does not open it behind their back
+    if (!items.length || document.activeElement !== input) { return; }
+    clearTimeout(closing);
     listbox.hidden = false;
     input.setAttribute("aria-expanded", "true");
   }
@@ -96,16 +99,29 @@
     return li;
   }
 
+  function sameAs(shown, found) {
+    if (listbox.children.length !== found.length || shown.length !== found.length) { return false; }
+    return found.every(function (it, i) {
+      return it.ref === shown[i].ref && it.title === shown[i].title &&
+        it.authority === shown[i].authority && it.count_text === shown[i].count_text;
+    });
+  }
+
   function show(found) {
     // a newer answer keeps the highlight on the same fault, if it is still there
     var was = active >= 0 && items[active] ? items[active].ref : null;
-    items = found;
-    listbox.textContent = "";
-    found.forEach(function (it, i) { listbox.appendChild(option(it, i)); });
-    setActive(-1);
+    // the same answer again leaves the list as it is: an option about to be tapped must
+    // not be replaced under the finger
+    var same = sameAs(items, found);
+    if (!same) {
+      items = found;
+      listbox.textContent = "";
+      found.forEach(function (it, i) { listbox.appendChild(option(it, i)); });
+      setActive(-1);
+    }
     if (found.length) {
       open();
-      found.forEach(function (it, i) { if (it.ref === was) { setActive(i); } });
+      if (!same) { found.forEach(function (it, i) { if (it.ref === was) { setActive(i); } }); }
     } else { close(); }
     announce(found.length === 0 ? text("t-found-none")
       : found.length === 1 ? text("t-found-one")
@@ -175,7 +191,10 @@
     input.setAttribute("aria-controls", listbox.id);
     input.addEventListener("input", function () { lookup(false); });
     input.addEventListener("keydown", onKey);
-    input.addEventListener("blur", function () { setTimeout(close, 150); });
+    // closed a moment after the field loses focus (a tap on an option lands first); a
+    // focus back in the field – "Byt" – cancels a close still pending from before
+    input.addEventListener("blur", function () { closing = setTimeout(close, 150); });
+    input.addEventListener("focus", function () { clearTimeout(closing); });
     // a press on an option must not take the focus from the field before the click
     listbox.addEventListener("mousedown", function (e) { e.preventDefault(); });
     change.addEventListener("click", changeFault);
