@@ -116,7 +116,12 @@ def _start() -> None:
 def _finish(response: Response) -> Response:
     response.headers[REQUEST_ID] = request_id()
     started = g.get("request_started")
-    if started is not None and request.endpoint != "observe.metrics":
+    # nothing recorded while the metrics are off: no work on every request for nobody
+    if (
+        started is not None
+        and current_app.config.get("METRICS_ENABLED")
+        and request.endpoint != "observe.metrics"
+    ):
         endpoint = request.endpoint or "none"
         REQUEST_SECONDS.labels(endpoint, request.method).observe(time.perf_counter() - started)
         REQUESTS.labels(endpoint, str(response.status_code)).inc()
