@@ -35,7 +35,8 @@ class Table:
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A cell as text, the way every step of the import reads it (1.0 → "1")."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -83,10 +84,10 @@ def _read_xlsx(data: bytes) -> Table:
         table: Table | None = None
         for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
             cells = list(values)
-            if not any(_cell_text(c) for c in cells):
+            if not any(cell_text(c) for c in cells):
                 continue
             if table is None:
-                table = Table([_cell_text(c) for c in cells])
+                table = Table([cell_text(c) for c in cells])
                 continue
             _add_row(table, number, cells)
     except FileRefused:
@@ -159,7 +160,7 @@ def parse_date(value: Any) -> date | None:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _serial(float(value))
-    text = _cell_text(value)
+    text = cell_text(value)
     try:
         if m := _ISO.match(text):
             return date(int(m[1]), int(m[2]), int(m[3]))

@@ -22,7 +22,7 @@ from ..privacy import Finding, find_identifiers
 from ..timeutil import utcnow
 from .fields import field_labels, fold
 from .models import ImportFingerprint
-from .parsing import Table, parse_date
+from .parsing import Table, cell_text, parse_date
 from .scan import scan_all
 from .stored import withheld_findings
 
@@ -171,7 +171,7 @@ class _Checker:
         return None
 
     def observed_on(self, raw: Any) -> tuple[date | None, str | None]:
-        text = _text(raw)
+        text = cell_text(raw)
         if not text:
             return None, _("Datum saknas.")
         day = parse_date(raw)
@@ -247,14 +247,6 @@ class _Checker:
         return sorted(set(ids)), None
 
 
-def _text(raw: Any) -> str:
-    if raw is None:
-        return ""
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    return str(raw).strip()
-
-
 def _band_key(text: str) -> str:
     return _DASHES.sub("–", fold(text)).replace(" ", "")
 
@@ -287,7 +279,9 @@ def build_plan(
     plan = Plan(rows_total=len(table.rows))
     labels = check.labels
     columns = [i for code, i in mapping.items() if code != "datum"]
-    check.prefetch({_text(cells[i]) for _n, cells in table.rows for i in columns if i < len(cells)})
+    check.prefetch(
+        {cell_text(cells[i]) for _n, cells in table.rows for i in columns if i < len(cells)}
+    )
     seen: Counter[str] = Counter()
     for number, cells in table.rows:
 
@@ -296,7 +290,7 @@ def build_plan(
             return cells[i] if i is not None and i < len(cells) else None
 
         problems: list[tuple[str, str]] = []
-        texts = {code: _text(cell(code)) for code in labels if code != "datum"}
+        texts = {code: cell_text(cell(code)) for code in labels if code != "datum"}
         for code, text in texts.items():
             reason = check.guard(code, text) if text else None
             if reason:

@@ -16,20 +16,11 @@ from datetime import date, datetime, time
 from typing import Any
 
 from ..privacy import Finding
-from .parsing import Table
+from .parsing import Table, cell_text
 from .scan import scan_all
 
 MAGIC = b"tracker-import-table/1\n"
 WITHHELD = "\x00withheld:"
-
-
-def _text(value: Any) -> str:
-    """The cell as the preview reads it (tracker.imports.plan._text)."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
 
 
 def _marker(found: list[Finding]) -> str:
@@ -46,11 +37,11 @@ def withheld_findings(text: str) -> list[Finding] | None:
 def withhold(table: Table) -> Table:
     """The table with every cell (and header) that holds an identifier replaced by a
     marker; dates, numbers and other text unchanged."""
-    texts = {_text(c) for _n, cells in table.rows for c in cells} | set(table.headers)
+    texts = {cell_text(c) for _n, cells in table.rows for c in cells} | set(table.headers)
     found = scan_all(texts)
 
     def keep(value: Any) -> Any:
-        hits = found.get(_text(value)) or []
+        hits = found.get(cell_text(value)) or []
         return _marker(hits) if any(f.blocking for f in hits) else value
 
     headers = ["" if any(f.blocking for f in found.get(h) or []) else h for h in table.headers]
