@@ -248,8 +248,13 @@ def login(client: FlaskClient, make: Factories) -> Callable[..., User]:
 
 
 class StatementCounter:
-    def __init__(self) -> None:
+    """Statements sent to the database. `reset()` also forgets what the application keeps
+    per process (tracker.dataversion.cached), so a budget is checked at its worst: the
+    first request after a change."""
+
+    def __init__(self, app: Flask | None = None) -> None:
         self.statements: list[str] = []
+        self.app = app
 
     @property
     def count(self) -> int:
@@ -257,11 +262,13 @@ class StatementCounter:
 
     def reset(self) -> None:
         self.statements.clear()
+        if self.app is not None:
+            self.app.extensions.pop("derived_cache", None)
 
 
 @pytest.fixture
 def count_queries(app: Flask) -> Iterator[StatementCounter]:
-    counter = StatementCounter()
+    counter = StatementCounter(app)
     engine = app.extensions["db_engine"]
 
     def _on_execute(_conn: Any, _cursor: Any, statement: str, *_a: Any) -> None:

@@ -132,3 +132,28 @@ def test_the_report_shows_a_change_at_once(app, client, make):
     resp = post(client, f"/faults/{fault.ref}/edit", form)
     assert resp.status_code == 302, resp.get_data(as_text=True)
     assert "Handläggningen tar fyra månader." in client.get(url).get_data(as_text=True)
+
+
+def test_the_dashboard_is_kept_until_the_data_changes(app, client, make, count_queries):
+    """The recurring faults and the counts per authority are computed once per data version
+    (tracker.dataversion.cached), and a logged occurrence or a closed fault shows at once."""
+    fault = make.fault(title="Sjukpenning dröjer", occurrences=2)
+    do_login(client, make.user("samordnare").email)
+    recurring = f"{fault.ref} Sjukpenning dröjer</a> (3)"
+    first = client.get("/").get_data(as_text=True)
+    assert recurring not in first and "<td>2</td>" in first
+    count_queries.statements.clear()  # keeps what is cached, unlike reset()
+    assert client.get("/").get_data(as_text=True) == first
+    kept = count_queries.count
+    count_queries.reset()
+    client.get("/")
+    assert kept < count_queries.count  # computed again once forgotten
+    # an occurrence: recurring now, three this year
+    assert quick(client, fault_ref=fault.ref, narrative="Igen.").status_code == 302
+    page = client.get("/").get_data(as_text=True)
+    assert recurring in page and "<td>3</td>" in page
+    # closed: no longer among the recurring faults not escalated
+    with Session(app.extensions["db_engine"]) as s:
+        s.execute(update(Fault).where(Fault.id == fault.id).values(status="atgardad"))
+        s.commit()
+    assert recurring not in client.get("/").get_data(as_text=True)

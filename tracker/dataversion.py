@@ -13,13 +13,19 @@ Occurrences are the exception, as they are written all day: a write of an occurr
 of the counts kept from it, tracker.faults.derived) raises the version of its year in
 `data_year_version` instead, so a report of another year stays valid. A model says so with
 `__dataversion_year__` (the date attribute that gives the year); a model whose rows nothing
-is computed from (the audit log) says `__dataversion_skip__`."""
+is computed from (the audit log) says `__dataversion_skip__`. Such a write also raises the
+organisation's `occurrence_version`, so `(data_version, occurrence_version)` – read with the
+organisation on every request, no statement of its own – changes with any of its data: the
+key of `cached()` for what is computed from all of it (dashboard, meeting statistics)."""
 
 from __future__ import annotations
 
-from typing import Any
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import g, has_request_context
+from flask import current_app, g, has_request_context
 from sqlalchemy import event, inspect, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import ORMExecuteState
@@ -31,6 +37,38 @@ from .orgs.models import DataYearVersion, Organisation
 _DONE = "dataversion_done"
 _DONE_YEARS = "dataversion_years_done"
 ALL = -1  # "every organisation"
+ANY_YEAR = 0  # in the years done: the organisation's occurrence_version was raised
+CACHE_SIZE = 64
+_CACHE_LOCK = threading.Lock()
+T = TypeVar("T")
+
+
+def org_key(org: Organisation) -> tuple[Any, ...]:
+    """What changes whenever anything of the organisation's data changes (no statement: the
+    organisation is read on every request). created_at too: SQLite may give a new
+    organisation the id of a deleted one."""
+    return (org.id, org.created_at.isoformat(), org.data_version, org.occurrence_version)
+
+
+def cached(kind: str, key: tuple[Any, ...], compute: Callable[[], T], size: int = CACHE_SIZE) -> T:
+    """`compute()`, kept in this process under `key` (which must hold every version the
+    result depends on, e.g. `org_key(org)` and the day) while it is among the `size` most
+    recently used of its kind. One cache per application: another app may have another
+    database. The result must be plain values, never ORM objects (they belong to a session)."""
+    caches: dict[str, OrderedDict[tuple[Any, ...], Any]]
+    caches = current_app.extensions.setdefault("derived_cache", {})
+    with _CACHE_LOCK:
+        cache = caches.setdefault(kind, OrderedDict())
+        if key in cache:
+            cache.move_to_end(key)
+            hit: T = cache[key]
+            return hit
+    result = compute()
+    with _CACHE_LOCK:
+        cache[key] = result
+        while len(cache) > size:
+            cache.popitem(last=False)
+    return result
 
 
 def _org_of(obj: Any) -> int | None:
@@ -63,15 +101,16 @@ def raise_years(session: OrmSession, org_id: int, years: set[int]) -> None:
     table: Any = DataYearVersion.__table__  # type: ignore[attr-defined]
     rows = [{"org_id": org_id, "year": y, "version": 1} for y in todo]
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql" and org_id not in session.info.setdefault(_DONE, set()):
-        # the organisation's row stays the first one a writer locks (see above), though
-        # its version does not change; SQLite has one writer at a time anyway
+    if (org_id, ANY_YEAR) not in done:
+        # the organisation's row stays the first one a writer locks (see above); its
+        # `occurrence_version` says that some year of it changed
         session.connection().execute(
             update(Organisation)
             .where(Organisation.id == org_id)  # type: ignore[arg-type]
-            .values(data_version=Organisation.data_version),
+            .values(occurrence_version=Organisation.occurrence_version + 1),
             execution_options={"dataversion_own": True},
         )
+        done.add((org_id, ANY_YEAR))
     stmt: Any = (postgresql if dialect == "postgresql" else sqlite).insert(table).values(rows)
     stmt = stmt.on_conflict_do_update(
         index_elements=["org_id", "year"], set_={"version": table.c.version + 1}

@@ -90,7 +90,7 @@ def tenants(_app: Flask) -> Iterator[dict[str, Tenant]]:
 @pytest.fixture(scope="module")
 def counter(_app: Flask) -> Iterator[StatementCounter]:
     """Like conftest's `count_queries`, for the module's lifetime."""
-    counted = StatementCounter()
+    counted = StatementCounter(_app)
     engine = _app.extensions["db_engine"]
 
     def _on_execute(_conn: Any, _cursor: Any, statement: str, *_a: Any) -> None:

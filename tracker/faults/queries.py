@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from ..accounts.models import User
+from ..dataversion import cached, org_key
 from ..orgs.context import in_current_org, scoped, scoped_with
 from ..orgs.models import Authority, Organisation
 from . import derived, search
@@ -325,6 +326,22 @@ def dashboard(session: Session, org: Organisation, user_id: int) -> dict[str, An
         .order_by(col(Occurrence.created_at).desc())
         .limit(8)
     ).all()
+    key = (org_key(org), date.today(), rec.since())
+    recurring, per_authority = cached("dashboard", key, lambda: _dashboard_counts(session, org))
+    return {
+        "mine": mine,
+        "recurring": recurring,
+        "per_authority": per_authority,
+        "threshold": rec.threshold,
+        "months": rec.months,
+    }
+
+
+def _dashboard_counts(
+    session: Session, org: Organisation
+) -> tuple[list[tuple[RecurringFault, int]], list[tuple[str, int]]]:
+    """The recurring faults not escalated and this year's occurrences per authority: the
+    same for everyone in the organisation until its data or the day changes."""
     recurring = recurring_not_escalated(session, org, limit=10)
     year_start = date(date.today().year, 1, 1)
     total = func.sum(FaultMonth.n)
@@ -338,13 +355,7 @@ def dashboard(session: Session, org: Organisation, user_id: int) -> dict[str, An
         .having(total > 0)
         .order_by(total.desc())
     ).all()
-    return {
-        "mine": mine,
-        "recurring": recurring,
-        "per_authority": per_authority,
-        "threshold": rec.threshold,
-        "months": rec.months,
-    }
+    return recurring, [(name, int(n)) for name, n in per_authority]
 
 
 def same_title(session: Session, title: str) -> Fault | None:

@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from ..dataversion import cached, org_key
 from ..faults.derived import counts_between
 from ..faults.models import Fault
 from ..faults.queries import recurring_faults
 from ..orgs.context import in_current_org, scoped, scoped_with
 from ..orgs.models import Authority, Organisation
 from ..suppression import suppress
-from ..timeutil import local
+from ..timeutil import local, utcnow
 from .action_queries import MeetingActions, for_meeting
 from .models import AgendaItem, Contact, Escalation, Forum, Meeting
 
@@ -153,7 +154,15 @@ def statistics(
     """New faults and occurrences per authority since the forum's previous meeting, and –
     not for members – recurring faults not yet escalated. Counts only, never narratives;
     each count comes with how it is hidden (None, "primary": "färre än N", "secondary":
-    "dold"; see tracker.suppression). No count here is shown as a sum of others."""
+    "dold"; see tracker.suppression). No count here is shown as a sum of others. The same
+    for everyone until the organisation's data or the day changes: kept per process."""
+    key = (org_key(org), meeting.id, meeting.starts_at, forum.id, member, utcnow().date())
+    return cached("meeting_stats", key, lambda: _statistics(session, org, forum, meeting, member))
+
+
+def _statistics(
+    session: Session, org: Organisation, forum: Forum, meeting: Meeting, member: bool
+) -> dict[str, Any]:
     assert org.id is not None
     previous = session.exec(
         select(func.max(Meeting.starts_at)).where(

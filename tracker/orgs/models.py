@@ -30,6 +30,9 @@ class Organisation(SQLModel, table=True):
     # Raised in every transaction that writes the organisation's data (tracker.dataversion):
     # what is computed from the data can be kept as long as this number stays the same.
     data_version: int = Field(default=0)
+    # raised with any of its years' versions (DataYearVersion): the key of what is computed
+    # from all of its data (dashboard, meeting statistics), read with the organisation itself
+    occurrence_version: int = Field(default=0)
     created_at: datetime = utc_field()
 
     @property

@@ -3,15 +3,12 @@ The draft's editing (per section), preview and taking in changes: draft_views.py
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from typing import Any
 
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     g,
     redirect,
@@ -25,7 +22,7 @@ from flask_login import current_user
 from sqlmodel import col, select
 
 from .. import db
-from ..dataversion import year_versions
+from ..dataversion import cached, year_versions
 from ..faults.common import WORKERS
 from ..orgs.context import current_org, member_org_ids, role_required
 from ..orgs.models import Organisation
@@ -52,18 +49,7 @@ def _year(year: int) -> int:
     return year
 
 
-_CACHE_SIZE = 32
-_CACHE_LOCK = threading.Lock()
-
-
 Generated = tuple[list[int], str, draft_changes.Facts]
-
-
-def _cache() -> OrderedDict[tuple[Any, ...], Generated]:
-    """This application's reports (one per app: another app may have another database)."""
-    cache: OrderedDict[tuple[Any, ...], Generated]
-    cache = current_app.extensions.setdefault("report_cache", OrderedDict())
-    return cache
 
 
 def _generated(orgs: list[Organisation], year: int) -> tuple[list[int], str]:
@@ -77,28 +63,21 @@ def _fresh(orgs: list[Organisation], year: int) -> Generated:
     behind it per section (tracker.reports.draft_changes). Kept per process until any of
     the organisations' data changes (their data version, tracker.dataversion): a report is
     a pure function of the data, the year and the language."""
-    # created_at too: SQLite may give a new organisation the id of a deleted one
-    # and the versions of the year and the year before (which faults are new), so the
-    # occurrences logged this year do not make last year's report be rebuilt
+    # the versions of the year and the year before (which faults are new), not the
+    # occurrence version: the occurrences logged this year do not make last year's report
+    # be rebuilt
     key = (
         year,
         str(get_locale()),
         tuple((o.id, o.created_at.isoformat(), o.data_version) for o in orgs),
         year_versions(db.session(), [o.id or 0 for o in orgs], [year - 1, year]),
     )
-    cache = _cache()
-    with _CACHE_LOCK:
-        hit = cache.get(key)
-        if hit is not None:
-            cache.move_to_end(key)
-            return hit
-    report = build.build(db.session(), orgs, year)
-    result = (_quarters(report), writing.to_markdown(report), draft_changes.facts(report))
-    with _CACHE_LOCK:
-        cache[key] = result
-        while len(cache) > _CACHE_SIZE:
-            cache.popitem(last=False)
-    return result
+
+    def build_it() -> Generated:
+        report = build.build(db.session(), orgs, year)
+        return (_quarters(report), writing.to_markdown(report), draft_changes.facts(report))
+
+    return cached("report", key, build_it, size=32)
 
 
 def _draft_or_404(year: int) -> tuple[Organisation, ReportDraft]:
