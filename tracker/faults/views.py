@@ -24,7 +24,7 @@ from ..meetings.queries import fault_thread
 from ..orgs.context import current_org, get_scoped_or_404, role_required
 from ..params import bounded_int
 from ..timeutil import utcnow
-from . import bp, edit_page, editing, queries, services
+from . import bp, edit_page, editing, list_page, queries, services
 from .common import (
     MANAGERS,
     WORKERS,
@@ -98,17 +98,12 @@ def fault_list() -> Any:
     flt, errors = _parse_filters()
     page = max(request.args.get("page", 1, type=bounded_int) or 1, 1)
     size = current_app.config["PAGE_SIZE"]
-    rows, total = queries.fault_list(s, org, flt, page=page, size=size)
     return render_template(
         "faults/list.html",
-        rows=rows,
-        total=total,
         page=page,
-        pages=max(1, -(-total // size)),
         flt=flt,
         errors=errors,
-        authorities=queries.authorities(s),
-        themes=queries.themes(s),
+        **list_page.context(s, org, flt, page=page, size=size),
         **_labels(),
     ), 400 if errors else 200
 

@@ -46,6 +46,7 @@ class ActionTools:
 
     def __init__(self) -> None:
         self._options: list[tuple[str, list[tuple[str, Markup]]]] | None = None
+        self._blank: Markup | None = None
         self.status_labels = action_status_labels()
         self.group_labels = owner_group_labels()
         self.labels = {
@@ -95,6 +96,8 @@ class ActionTools:
                 for key, options in groups
                 if options
             ]
+        if selected is None and self._blank is not None:
+            return self._blank
         parts = [Markup('<option value="">%s</option>') % self.labels["choose"]]
         for group, options in self._options:
             parts.append(Markup('<optgroup label="%s">') % group)
@@ -104,7 +107,10 @@ class ActionTools:
                 for v, label in options
             )
             parts.append(Markup("</optgroup>"))
-        return Markup("").join(parts)
+        options = Markup("").join(parts)
+        if selected is None:
+            self._blank = options  # every blank form of the page: the same options
+        return options
 
 
 @bp.app_context_processor

@@ -1,0 +1,64 @@
+"""The register's page (`/faults/`): what is the same for everyone in the organisation –
+the cards of a page of faults and the choices of the filters – is kept per process until
+the organisation's data changes (tracker.dataversion.cached). Only the page around it
+(the user, the form, the links) is rendered per request."""
+
+from __future__ import annotations
+
+from dataclasses import astuple
+from typing import Any, NamedTuple
+
+from flask import render_template
+from flask_babel import get_locale
+from markupsafe import Markup
+from sqlmodel import Session
+
+from ..dataversion import cached, org_key
+from ..orgs.models import Organisation
+from . import queries
+from .forms import status_labels
+
+
+class Choice(NamedTuple):
+    id: int
+    name: str
+
+
+def cards(
+    session: Session, org: Organisation, flt: queries.FaultFilters, *, page: int, size: int
+) -> tuple[Markup, int]:
+    """The page's cards as HTML and the number of faults that match the filters."""
+    key = (org_key(org), str(get_locale()), astuple(flt), page, size)
+
+    def render() -> tuple[Markup, int]:
+        rows, total = queries.fault_list(session, org, flt, page=page, size=size)
+        html = render_template("faults/_cards.html", rows=rows, status_labels=status_labels())
+        return Markup(html), total  # noqa: S704 – a template's autoescaped output
+
+    return cached("fault_cards", key, render)
+
+
+def choices(session: Session, org: Organisation) -> tuple[list[Choice], list[Choice]]:
+    """The authorities and the themes the filters offer."""
+
+    def read() -> tuple[list[Choice], list[Choice]]:
+        return (
+            [Choice(a.id or 0, a.name) for a in queries.authorities(session)],
+            [Choice(t.id or 0, t.name) for t in queries.themes(session)],
+        )
+
+    return cached("fault_choices", (org_key(org), str(get_locale())), read)
+
+
+def context(
+    session: Session, org: Organisation, flt: queries.FaultFilters, *, page: int, size: int
+) -> dict[str, Any]:
+    html, total = cards(session, org, flt, page=page, size=size)
+    authorities, themes = choices(session, org)
+    return {
+        "cards": html,
+        "total": total,
+        "pages": max(1, -(-total // size)),
+        "authorities": authorities,
+        "themes": themes,
+    }
