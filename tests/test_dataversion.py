@@ -157,3 +157,19 @@ def test_the_dashboard_is_kept_until_the_data_changes(app, client, make, count_q
         s.execute(update(Fault).where(Fault.id == fault.id).values(status="atgardad"))
         s.commit()
     assert recurring not in client.get("/").get_data(as_text=True)
+
+
+def test_the_register_shows_a_change_at_once(app, client, make):
+    """The register's cards are kept per process (tracker.faults.list_page) and rendered
+    again as soon as an occurrence is logged or a fault changes."""
+    fault = make.fault(title="Sjukpenning dröjer", occurrences=2)
+    do_login(client, make.user("ombud").email)
+    assert "2 förekomster" in client.get("/faults/").get_data(as_text=True)
+    assert "2 förekomster" in client.get("/faults/").get_data(as_text=True)
+    assert quick(client, fault_ref=fault.ref, narrative="Igen.").status_code == 302
+    page = client.get("/faults/").get_data(as_text=True)
+    assert "3 förekomster" in page and "2 förekomster" not in page
+    with Session(app.extensions["db_engine"]) as s:
+        s.execute(update(Fault).where(Fault.id == fault.id).values(title="Sjukpenningen dröjer"))
+        s.commit()
+    assert "Sjukpenningen dröjer" in client.get("/faults/").get_data(as_text=True)

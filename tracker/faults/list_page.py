@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from ..dataversion import cached, org_key
 from ..orgs.models import Organisation
+from ..timeutil import utcnow
 from . import queries
 from .forms import status_labels
 
@@ -28,7 +29,8 @@ def cards(
     session: Session, org: Organisation, flt: queries.FaultFilters, *, page: int, size: int
 ) -> tuple[Markup, int]:
     """The page's cards as HTML and the number of faults that match the filters."""
-    key = (org_key(org), str(get_locale()), astuple(flt), page, size)
+    # the day too: which faults recur is counted in a window that ends today
+    key = (org_key(org), utcnow().date(), str(get_locale()), astuple(flt), page, size)
 
     def render() -> tuple[Markup, int]:
         rows, total = queries.fault_list(session, org, flt, page=page, size=size)
