@@ -66,3 +66,18 @@ def test_a_count_that_its_label_would_give_away_reads_dold(app, client, login, m
         "- Psykiatri: dolt antal förekomster (för att skydda små tal)" in md
         and "- Försäkringskassan: 4 förekomster" in md
     )
+
+
+def test_the_agenda_shows_a_new_occurrence_at_once(app, client, login, make):
+    """The agenda is kept per process (tracker.dataversion.cached) until the data changes."""
+    from tests.faults.test_faults import quick
+
+    login("samordnare")
+    fault = make.fault(title="Återkommer men inte eskalerat", occurrences=5)
+    m1 = plan(client, make_forum(client, "LG"))
+    url = f"/meetings/{m1}/agenda.md"
+    line = f"- Återkommande, inte eskalerat: {fault.ref} {fault.title}"
+    assert f"{line} (5 förekomster)" in client.get(url).get_data(as_text=True)
+    assert f"{line} (5 förekomster)" in client.get(url).get_data(as_text=True)
+    assert quick(client, fault_ref=fault.ref, narrative="Igen.").status_code == 302
+    assert f"{line} (6 förekomster)" in client.get(url).get_data(as_text=True)

@@ -50,6 +50,7 @@ class ActionTools:
         self.status_labels = action_status_labels()
         self.group_labels = owner_group_labels()
         self.labels = {
+            "actions": _("Åtgärder"),
             "add": _("Lägg till åtgärd"),
             "title": _("Åtgärd"),
             "hint": _("Kort: vad ska göras? Inga uppgifter om klienter."),

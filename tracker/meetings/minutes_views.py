@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlmodel import col, select
 
 from .. import db
+from ..dataversion import cached, org_key
 from ..digests.jobs import queue_minutes
 from ..guard import guard_form
 from ..orgs.context import current_org, get_scoped_or_404
@@ -147,8 +149,15 @@ def agenda_md(meeting_id: int) -> Any:
     if docs is not None:
         text = docs.agenda_member_md if member else docs.agenda_md
     else:
-        page = queries.meeting_page(db.session(), org, meeting, member=member)
-        text = export.agenda_markdown(page, small_limit=org.small_count_limit)
+        # a pure function of the organisation's data, the day (the statistics' window) and
+        # the language: kept per process until one of them changes
+        key = (org_key(org), meeting.id, member, utcnow().date(), str(get_locale()))
+
+        def build() -> str:
+            page = queries.meeting_page(db.session(), org, meeting, member=member)
+            return export.agenda_markdown(page, small_limit=org.small_count_limit)
+
+        text = cached("agenda_md", key, build)
     return Response(text, mimetype="text/markdown; charset=utf-8")
 
 

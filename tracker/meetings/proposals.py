@@ -11,10 +11,11 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..audit import audit_log
+from ..dataversion import cached, org_key
 from ..faults import services as faults
 from ..faults.models import Fault
 from ..guard import require_clean
-from ..orgs.context import in_current_org, scoped_with
+from ..orgs.context import current_org, in_current_org, scoped_with
 from ..timeutil import utcnow
 from .models import Escalation, Forum
 from .rules import OPEN_ESCALATION, RuleError
@@ -140,10 +141,16 @@ def pending_proposals(session: Session) -> list[tuple[Escalation, Fault, str]]:
 
 
 def pending_count(session: Session) -> int:
-    return int(
-        session.exec(
-            select(func.count())
-            .select_from(Escalation)
-            .where(in_current_org(Escalation), Escalation.status == "foreslagen")
-        ).one()
-    )
+    """For the navigation's badge on every page of a samordnare: kept per process until the
+    organisation's data changes."""
+
+    def count() -> int:
+        return int(
+            session.exec(
+                select(func.count())
+                .select_from(Escalation)
+                .where(in_current_org(Escalation), Escalation.status == "foreslagen")
+            ).one()
+        )
+
+    return cached("pending_proposals", org_key(current_org()), count)
