@@ -21,16 +21,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import select
 from werkzeug.exceptions import HTTPException
 
-from . import db
-from .accounts.models import User
 from .audit_labels import action_label, outbox_status_labels
 from .errors import ERROR_TEXT, handle_db_error, render_error
 from .extensions import babel, csrf, login_manager
 from .orgs.access import enforce_account_rules
-from .orgs.context import load_context
+from .orgs.context import load_context, load_user
 from .orgs.forms import role_choices
 from .params import MAX_QUERY_VALUE, BoundedInt
 from .privacy.backstop import IdentifierRefused
@@ -56,16 +53,6 @@ def select_locale() -> str:
         return str(current_user.locale)
     lang = session.get("lang")
     return lang if lang in ("sv", "en") else "sv"
-
-
-def load_user(token: str) -> User | None:
-    return (
-        db.session()
-        .exec(
-            select(User).where(User.session_token == token, User.active == True)  # noqa: E712
-        )
-        .first()
-    )
 
 
 # The app uses no camera, microphone, location, payment or USB: deny them to every frame.

@@ -108,10 +108,10 @@ class ActionTools:
                 for v, label in options
             )
             parts.append(Markup("</optgroup>"))
-        options = Markup("").join(parts)
+        html = Markup("").join(parts)
         if selected is None:
-            self._blank = options  # every blank form of the page: the same options
-        return options
+            self._blank = html  # every blank form of the page: the same options
+        return html
 
 
 @bp.app_context_processor

@@ -12,15 +12,41 @@ from typing import Any, TypeVar
 
 from flask import abort, g, has_request_context, session
 from flask_login import current_user, login_required
+from sqlalchemy import and_
 from sqlmodel import SQLModel, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from .. import db
+from ..accounts.models import User
 from ..params import to_int
 from .models import Membership, Organisation
 
 M = TypeVar("M", bound=SQLModel)
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def load_user(token: str) -> User | None:
+    """Flask-Login's user loader: the active user with this session token and – in the same
+    statement, as every page needs them – their active memberships (for `load_context`)."""
+    rows = (
+        db.session()
+        .exec(
+            select(User, Membership, Organisation)
+            .outerjoin(
+                Membership,
+                and_(Membership.user_id == User.id, Membership.active == True),  # type: ignore[arg-type]  # noqa: E712
+            )
+            .outerjoin(Organisation, Organisation.id == Membership.org_id)  # type: ignore[arg-type]
+            .where(User.session_token == token, User.active == True)  # noqa: E712
+            .order_by(Organisation.name)
+        )
+        .all()
+    )
+    if not rows:
+        return None
+    g.loaded_memberships = [(m, o) for _u, m, o in rows if m is not None and o is not None]
+    user: User = rows[0][0]
+    return user
 
 
 def load_context() -> None:
@@ -30,16 +56,18 @@ def load_context() -> None:
     g.memberships = []
     if not current_user.is_authenticated:
         return
-    rows = (
-        db.session()
-        .exec(
-            select(Membership, Organisation)
-            .join(Organisation, Organisation.id == Membership.org_id)  # type: ignore[arg-type]
-            .where(Membership.user_id == current_user.id, Membership.active == True)  # noqa: E712
-            .order_by(Organisation.name)
+    rows = g.pop("loaded_memberships", None)
+    if rows is None:  # signed in another way (an API token): read them now
+        rows = (
+            db.session()
+            .exec(
+                select(Membership, Organisation)
+                .join(Organisation, Organisation.id == Membership.org_id)  # type: ignore[arg-type]
+                .where(Membership.user_id == current_user.id, Membership.active == True)  # noqa: E712
+                .order_by(Organisation.name)
+            )
+            .all()
         )
-        .all()
-    )
     g.memberships = [(m.role, o) for m, o in rows]
     if not rows:
         return
