@@ -7,13 +7,15 @@
 Measuring a database: start gunicorn with two workers on a free local port, log in over
 HTTP (standard library only) as the samordnare of the largest organisation (most
 occurrences) and of the smallest, and for each key page take up to --samples timed requests,
-each right after a /healthz request, so the health check is sampled under the same
-conditions all through the run. A page's p50 and p95 are printed as multiples of that
-/healthz p50: the ratios cancel the machine's speed and the HTTP overhead and can be
-compared across machines and runs. Slow pages stop after --budget seconds (at least
+each right after a /healthz and a /readyz request, so both floors are sampled under the
+same conditions all through the run. A page's p50 and p95 are printed as multiples of that
+/healthz p50 (liveness: no database), and its p95 also as a multiple of the /readyz p50 (one
+round trip to the database – what /healthz did when the targets were set): the ratios
+cancel the machine's speed and the HTTP overhead and can be compared across machines and
+runs. Slow pages stop after --budget seconds (at least
 --min-samples requests). The statements per request are counted in-process (Flask test
 client, SQLAlchemy before_cursor_execute, BEGIN/COMMIT/ROLLBACK not counted), as
-benchmarks/bench_faults.py does. Then throughput: requests/s of /healthz and of /faults/
+benchmarks/bench_faults.py does. Then throughput: requests/s of /healthz, /readyz and /faults/
 with --threads concurrent clients for --seconds each.
 
 Building (--scale): generate the data set with benchmarks/national.py in a new SQLite file
@@ -374,8 +376,9 @@ def pct(values: list[float], q: int) -> float:
 
 def measure(
     port: int, t: Target, samples: int, min_samples: int, budget: float, log: Callable[[str], None]
-) -> tuple[list[Timing], list[float]]:
-    """Interleaved: /healthz, page A, /healthz, page B, … round after round."""
+) -> tuple[list[Timing], list[float], list[float]]:
+    """Interleaved: /healthz, /readyz, page A, /healthz, /readyz, page B, … round after
+    round. /healthz answers without the database; /readyz makes one round trip to it."""
     client = Client(port)
     csrf = client.login(t.email, t.password)
     timings = [Timing(p) for p in PAGES]
@@ -391,10 +394,12 @@ def measure(
         return elapsed
 
     health = Page("/healthz", lambda _t: "/healthz")
+    ready = Page("/readyz", lambda _t: "/readyz")
     for tm in timings:  # warm both workers: templates, statement caches
         for _ in range(2):
             once(tm.page)
     healthz: list[float] = []
+    readyz: list[float] = []
     rnd = 0
     while True:
         active = [
@@ -407,13 +412,14 @@ def measure(
             break
         for tm in active:
             healthz.append(once(health))
+            readyz.append(once(ready))
             dt = once(tm.page)
             tm.times.append(dt)
             tm.spent += dt
         rnd += 1
         if rnd % 5 == 0:
             log(f"    {t.slug}: round {rnd}, {len(active)} pages still sampling")
-    return timings, healthz
+    return timings, healthz, readyz
 
 
 def throughput(
@@ -485,25 +491,27 @@ def run_database(
     with Server(url) as server:
         for t in targets:
             log(f"  {label}: timing {t.slug} over HTTP")
-            timings, healthz = measure(
+            timings, healthz, readyz = measure(
                 server.port, t, args.samples, args.min_samples, args.budget, log
             )
             base = statistics.median(healthz)
+            ready = statistics.median(readyz)
             lines += [
                 "",
                 f"**{label}, {t.label} organisation `{t.slug}`** ({t.faults:,} faults, "
                 f"{t.occurrences:,} occurrences; busiest fault {t.busiest_ref} with "
                 f"{t.busiest_count:,}; meeting with {t.meeting_items} agenda items; report "
-                f"{t.year}). `/healthz` p50 = {base * 1000:.1f} ms "
-                f"({len(healthz)} samples, interleaved).",
+                f"{t.year}). `/healthz` p50 = {base * 1000:.1f} ms, `/readyz` p50 = "
+                f"{ready * 1000:.1f} ms ({len(healthz)} samples each, interleaved).",
                 "",
-                "| page | p50× | p95× | p50 ms | statements | samples |",
-                "|---|--:|--:|--:|--:|--:|",
+                "| page | p50× | p95× | p95 ÷ `/readyz` | p50 ms | statements | samples |",
+                "|---|--:|--:|--:|--:|--:|--:|",
             ]
             for tm in timings:
                 p50 = statistics.median(tm.times)
                 lines.append(
                     f"| {tm.page.name} | {p50 / base:,.1f} | {pct(tm.times, 95) / base:,.1f} "
+                    f"| {pct(tm.times, 95) / ready:,.1f} "
                     f"| {p50 * 1000:,.0f} | {statements[(t.label, tm.page.name)]} "
                     f"| {len(tm.times)} |"
                 )
@@ -521,6 +529,7 @@ def run_database(
         log(f"  {label}: throughput")
         rates = [
             ("`/healthz`", throughput(server.port, {}, "/healthz", args.threads, args.seconds)),
+            ("`/readyz`", throughput(server.port, {}, "/readyz", args.threads, args.seconds)),
             *(
                 (
                     f"`/faults/` ({t.label}, `{t.slug}`)",
@@ -535,8 +544,8 @@ def run_database(
             f"Throughput, {label}, gunicorn 2 workers, {args.threads} client threads, "
             f"{args.seconds:g} s each: "
             + "; ".join(f"{name} {rate:,.1f} req/s" for name, rate in rates)
-            + f" (`/faults/` of the largest at {100 * rates[1][1] / rates[0][1]:.0f}% of "
-            "`/healthz`)."
+            + f" (`/faults/` of the largest at {100 * rates[2][1] / rates[0][1]:.0f}% of "
+            f"`/healthz`, {100 * rates[2][1] / rates[1][1]:.0f}% of `/readyz`)."
         )
     return "\n".join(lines), ratios
 
