@@ -1,19 +1,21 @@
 """What the home page shows everyone about their meetings: the next meeting of each of
 "my" forums (a forum where I am a contact linked to my account; a samordnare's or admin's
 are all the organisation's forums), my open action items and the latest finalised minutes.
-Three statements."""
+Three statements, kept per process until the organisation's data changes or the hour turns
+(the same for a user all that time), as plain values."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, func, true
 from sqlmodel import Session, col, select
 
+from ..dataversion import cached, org_key
 from ..faults.common import MANAGERS
-from ..orgs.context import in_current_org, scoped_with
+from ..orgs.context import current_org, in_current_org, scoped_with
 from ..timeutil import utcnow
 from .action_queries import ActionRow, mine
 from .models import Contact, Forum, Meeting
@@ -21,12 +23,36 @@ from .models import Contact, Forum, Meeting
 SHOWN_ACTIONS = 5
 
 
+class MeetingBrief(NamedTuple):
+    id: int
+    starts_at: datetime
+    place: str
+
+
+class ActionBrief(NamedTuple):
+    title: str
+    due_on: date
+
+
+class HomeAction(NamedTuple):
+    action: ActionBrief
+    overdue: bool
+
+
 @dataclass
 class MemberHome:
-    next_meetings: list[tuple[Meeting, str]]  # (meeting, forum name), soonest first
-    actions: list[ActionRow]  # the first few of my open items, soonest due first
+    next_meetings: list[tuple[MeetingBrief, str]]  # (meeting, forum name), soonest first
+    actions: list[HomeAction]  # the first few of my open items, soonest due first
     action_count: int
-    minutes: list[tuple[Meeting, str]]  # the latest finalised meeting of each forum
+    minutes: list[tuple[MeetingBrief, str]]  # the latest finalised meeting of each forum
+
+
+def _brief(m: Meeting) -> MeetingBrief:
+    return MeetingBrief(m.id or 0, m.starts_at, m.place or "")
+
+
+def _home_action(row: ActionRow) -> HomeAction:
+    return HomeAction(ActionBrief(row.action.title, row.action.due_on), row.overdue)
 
 
 def _my_forums(user_id: int, role: str | None) -> Any:
@@ -39,6 +65,12 @@ def _my_forums(user_id: int, role: str | None) -> Any:
 
 
 def member_home(session: Session, user_id: int, role: str | None) -> MemberHome:
+    hour = utcnow().replace(minute=0, second=0, microsecond=0)
+    key = (org_key(current_org()), user_id, role, hour)
+    return cached("member_home", key, lambda: _member_home(session, user_id, role, hour))
+
+
+def _member_home(session: Session, user_id: int, role: str | None, hour: datetime) -> MemberHome:
     mine_only = _my_forums(user_id, role)
     upcoming = session.exec(
         scoped_with(Meeting, Forum.name)
@@ -46,7 +78,7 @@ def member_home(session: Session, user_id: int, role: str | None) -> MemberHome:
         .where(
             mine_only,
             Meeting.status == "planerat",
-            Meeting.starts_at >= utcnow() - timedelta(hours=12),
+            Meeting.starts_at >= hour - timedelta(hours=12),
         )
         .order_by(Meeting.starts_at, Meeting.id)
     ).all()
@@ -55,7 +87,7 @@ def member_home(session: Session, user_id: int, role: str | None) -> MemberHome:
     for meeting, forum_name in upcoming:
         if meeting.forum_id not in seen:
             seen.add(meeting.forum_id)
-            next_meetings.append((meeting, forum_name))
+            next_meetings.append((_brief(meeting), forum_name))
     latest = (
         select(Meeting.forum_id, func.max(Meeting.starts_at).label("at"))
         .where(in_current_org(Meeting), Meeting.status == "genomfort", mine_only)
@@ -63,7 +95,7 @@ def member_home(session: Session, user_id: int, role: str | None) -> MemberHome:
         .subquery()
     )
     minutes = [
-        (meeting, forum_name)
+        (_brief(meeting), forum_name)
         for meeting, forum_name in session.exec(
             scoped_with(Meeting, Forum.name)
             .join(
@@ -79,4 +111,5 @@ def member_home(session: Session, user_id: int, role: str | None) -> MemberHome:
         ).all()
     ]
     actions = mine(session, user_id, role=role)
-    return MemberHome(next_meetings, actions[:SHOWN_ACTIONS], len(actions), minutes)
+    shown = [_home_action(row) for row in actions[:SHOWN_ACTIONS]]
+    return MemberHome(next_meetings, shown, len(actions), minutes)
