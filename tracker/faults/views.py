@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import db
@@ -417,20 +418,23 @@ def occurrence_edit(occ_id: int) -> Any:
     return render_template("faults/occurrence_edit.html", form=form, occ=occ, fault=fault)
 
 
+# translated only when one is shown (the chart's table shows 24 months)
+MONTHS = [
+    _l("jan"),
+    _l("feb"),
+    _l("mar"),
+    _l("apr"),
+    _l("maj"),
+    _l("jun"),
+    _l("jul"),
+    _l("aug"),
+    _l("sep"),
+    _l("okt"),
+    _l("nov"),
+    _l("dec"),
+]
+
+
 @bp.app_template_filter("month_name")
 def month_name(month: int) -> str:
-    names = [
-        _("jan"),
-        _("feb"),
-        _("mar"),
-        _("apr"),
-        _("maj"),
-        _("jun"),
-        _("jul"),
-        _("aug"),
-        _("sep"),
-        _("okt"),
-        _("nov"),
-        _("dec"),
-    ]
-    return names[month - 1]
+    return str(MONTHS[month - 1])
