@@ -47,6 +47,7 @@ class ActionTools:
     def __init__(self) -> None:
         self._options: list[tuple[str, list[tuple[str, Markup]]]] | None = None
         self._blank: Markup | None = None
+        self._blank_fields: str | None = None
         self.status_labels = action_status_labels()
         self.group_labels = owner_group_labels()
         self.labels = {
@@ -112,6 +113,19 @@ class ActionTools:
         if selected is None:
             self._blank = html  # every blank form of the page: the same options
         return html
+
+    def blank_fields(self, item_id: int, contacts: list[Contact]) -> Markup:
+        """The fields of an agenda item's blank form: the same for every item but for the
+        ids, so rendered once for the page (a meeting may have dozens of items)."""
+        if self._blank_fields is None:
+            self._blank_fields = render_template(
+                "meetings/_blank_action.html", pre=_PLACEHOLDER, tools=self, contacts=contacts
+            )
+        # the prefix is made of a number only: nothing to escape
+        return Markup(self._blank_fields.replace(_PLACEHOLDER, f"a{int(item_id)}"))  # noqa: S704
+
+
+_PLACEHOLDER = "__agenda_item__"
 
 
 @bp.app_context_processor

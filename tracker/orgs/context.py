@@ -6,13 +6,14 @@ An object of another organisation is a 404: never a 403 that confirms it exists.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
 from flask import abort, g, has_request_context, session
 from flask_login import current_user, login_required
-from sqlalchemy import and_
+from sqlalchemy import and_, bindparam
 from sqlmodel import SQLModel, select
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -25,23 +26,25 @@ M = TypeVar("M", bound=SQLModel)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+@functools.cache
+def _user_statement() -> Any:
+    """Built once (every request runs it): the user by session token, with memberships."""
+    return (
+        select(User, Membership, Organisation)
+        .outerjoin(
+            Membership,
+            and_(Membership.user_id == User.id, Membership.active == True),  # type: ignore[arg-type]  # noqa: E712
+        )
+        .outerjoin(Organisation, Organisation.id == Membership.org_id)  # type: ignore[arg-type]
+        .where(User.session_token == bindparam("token"), User.active == True)  # noqa: E712
+        .order_by(Organisation.name)
+    )
+
+
 def load_user(token: str) -> User | None:
     """Flask-Login's user loader: the active user with this session token and – in the same
     statement, as every page needs them – their active memberships (for `load_context`)."""
-    rows = (
-        db.session()
-        .exec(
-            select(User, Membership, Organisation)
-            .outerjoin(
-                Membership,
-                and_(Membership.user_id == User.id, Membership.active == True),  # type: ignore[arg-type]  # noqa: E712
-            )
-            .outerjoin(Organisation, Organisation.id == Membership.org_id)  # type: ignore[arg-type]
-            .where(User.session_token == token, User.active == True)  # noqa: E712
-            .order_by(Organisation.name)
-        )
-        .all()
-    )
+    rows = db.session().exec(_user_statement(), params={"token": token}).all()
     if not rows:
         return None
     g.loaded_memberships = [(m, o) for _u, m, o in rows if m is not None and o is not None]
