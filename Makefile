@@ -5,7 +5,7 @@ BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
 export TRACKER_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test test-pg lint fmt translations clean bench fuzz
+.PHONY: run test test-pg lint fmt translations clean bench fuzz load
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -37,6 +37,15 @@ BENCH_SCALE ?= 1.0
 BENCH_PG    ?= postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py --scale $(BENCH_SCALE) --pg '$(BENCH_PG)' $(BENCH_ARGS)
+
+# Load test (docs/benchmarks.md, "Load test"): Locust's ombud, samordnare and members against
+# `tracker serve` on a fresh demo database, SQLite and PostgreSQL (a scratch database through
+# BENCH_PG, dropped afterwards; BENCH_PG= for SQLite only), 50 users for 5 minutes, then the
+# check that every acknowledged write is stored exactly once. Locust is installed only here.
+# A short run: make load LOAD_ARGS="--duration 30s --users 10"
+load: $(STAMP)
+	$(BIN)/pip install -q -e '.[load]'
+	$(BIN)/python benchmarks/load.py --pg '$(BENCH_PG)' $(LOAD_ARGS)
 
 # Property-based fuzzing of every route (tests/test_fuzz.py) with many examples and a new
 # random seed each run; `make test` runs the same file with a few fixed examples.
