@@ -119,6 +119,23 @@ def raise_years(session: OrmSession, org_id: int, years: set[int]) -> None:
     done.update((org_id, y) for y in todo)
 
 
+def lock_organisation(session: Session, org_id: int) -> bool:
+    """On PostgreSQL, take the organisation's row lock (FOR NO KEY UPDATE, the lock the
+    raise above takes) in the caller's transaction and return True: every writer of the
+    organisation's rows takes it first, so until this transaction ends no other can commit
+    a write of them, and what is read after it (again: `populate_existing` or
+    `session.refresh`, as the ORM keeps what it read before) is what is committed. For a
+    read-modify-write that must not overwrite a save it did not see (an optimistic version
+    check). On SQLite it does nothing and returns False: a writing request holds the
+    database's write lock from its BEGIN IMMEDIATE (tracker.db), before it read anything."""
+    if session.connection().dialect.name != "postgresql":
+        return False
+    session.exec(
+        select(Organisation.id).where(Organisation.id == org_id).with_for_update(key_share=True)
+    ).one()
+    return True
+
+
 def year_versions(session: Session, org_ids: list[int], years: list[int]) -> tuple[Any, ...]:
     """The organisations' versions of these years (0 where nothing was written yet), in
     one statement: with their data versions, the key of what is computed from a year."""

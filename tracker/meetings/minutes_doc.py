@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, col, delete, select
 
+from ..dataversion import lock_organisation
 from ..timeutil import utcnow
 from .minutes import Minutes, save_minutes
 from .models import AgendaItem, Meeting, MinutesDraft
@@ -64,6 +65,21 @@ class Outcome:
         return not self.conflicts
 
 
+def _compare_committed(session: Session, meeting: Meeting, items: list[AgendaItem]) -> None:
+    """Read the items again under the organisation's lock (tracker.dataversion), so that
+    their versions are compared with what is committed and no other save can commit between
+    the comparison and this write. Without it, two saves typed against the same version
+    could both pass on PostgreSQL and the later overwrite the earlier."""
+    if not items or not lock_organisation(session, meeting.org_id):
+        return
+    ids = [item.id for item in items]
+    session.exec(
+        select(AgendaItem)
+        .where(col(AgendaItem.id).in_(ids))
+        .execution_options(populate_existing=True)
+    ).all()
+
+
 def save_document(
     session: Session,
     *,
@@ -74,6 +90,7 @@ def save_document(
     """Save every changed item (item, what was typed, the version it was typed against)
     in the caller's transaction – or none when any item is in conflict."""
     out = Outcome()
+    _compare_committed(session, meeting, [item for item, _typed, _base in entries])
     todo: list[tuple[AgendaItem, Minutes]] = []
     for item, typed, base in entries:
         current = version_of(stored(item))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from ..audit import audit_log
+from ..dataversion import lock_organisation
 from ..guard import FreeTextRefused, check_free_text, require_clean
 from ..timeutil import utcnow
 from . import draft_changes, draft_sections
@@ -71,6 +72,15 @@ def create_draft(
     return draft
 
 
+def _read_committed(session: Session, draft: ReportDraft) -> None:
+    """Read the draft again under the organisation's lock (tracker.dataversion), so that a
+    change starts from the committed text and no other save can commit before this one.
+    Without it, two writes could both start from the same old text on PostgreSQL and the
+    later overwrite the earlier."""
+    if lock_organisation(session, draft.org_id):
+        session.refresh(draft)
+
+
 def _saved(session: Session, draft: ReportDraft, markdown: str, actor_id: int | None) -> None:
     draft.markdown = markdown
     draft.version += 1
@@ -92,6 +102,7 @@ def save_sections(
     tracker.reports.draft_sections.merge). Nothing is written when any of them is in
     conflict (the result says which) or when the guard refuses a changed section's text
     (FreeTextRefused, its errors keyed by the edit's position: "0", "1", …)."""
+    _read_committed(session, draft)
     if draft.status == "slutlig":
         raise DraftLocked
     current = draft_sections.split(draft.markdown)
@@ -127,7 +138,9 @@ def take_in(
 ) -> None:
     """Take the newly generated text of the given sections into the draft (a section whose
     generated text did not change keeps the draft's text) and count those sections' data
-    as seen. The text replaced stays in the history."""
+    as seen. The text replaced stays in the history. The draft is read again first, so a
+    save committed since the caller read it is kept."""
+    _read_committed(session, draft)
     if draft.status == "slutlig":
         raise DraftLocked
     fresh = draft_sections.split(generated)
