@@ -43,10 +43,28 @@ def demo_ids(app) -> dict[str, str]:
             "msg_id": "1",
             "year": "2026",
             "fmt": "docx",
+            **network_ids(s, org.id),
         }
 
 
-@pytest.mark.parametrize("role", ["ombud", "samordnare", "ledamot", "admin"])
+def network_ids(s, org_id) -> dict[str, str]:
+    """The demo network's ids (tracker/networks/demo.py): a linked, shared fault of the
+    organisation, its membership row and the nätverkssamordnare's role."""
+    from tracker.networks.models import NetworkFaultLink, NetworkOrg, NetworkRole
+
+    return {
+        "slug": "stockholm",
+        "fault_id": str(
+            s.exec(
+                select(NetworkFaultLink.fault_id).where(NetworkFaultLink.org_id == org_id)
+            ).first()
+        ),
+        "row_id": str(s.exec(select(NetworkOrg.id).where(NetworkOrg.org_id == org_id)).first()),
+        "role_id": str(s.exec(select(NetworkRole.id)).first()),
+    }
+
+
+@pytest.mark.parametrize("role", ["ombud", "samordnare", "ledamot", "admin", "natverk"])
 def test_every_get_route_with_demo_data(app, client, role) -> None:
     ids = demo_ids(app)
     assert do_login(client, f"{role}@demo.se", DEMO_PASSWORD).status_code == 302

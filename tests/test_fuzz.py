@@ -233,7 +233,7 @@ def fuzz_route(
     check()
 
 
-@pytest.mark.parametrize("role", ["ombud", "samordnare", "ledamot", "admin", None])
+@pytest.mark.parametrize("role", ["ombud", "samordnare", "ledamot", "admin", "natverk", None])
 def test_no_input_reaches_500(app: Flask, role: str | None) -> None:
     ids = demo_ids(app)
     client = app.test_client()

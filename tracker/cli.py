@@ -11,6 +11,7 @@ from . import create_app, db, migrate
 from .api.cli import api_token_group
 from .cli_privacy import KIND_WORDS, privacy_group
 from .imports.cli import import_group
+from .networks.cli import network_group
 from .ops.cli import backup_command, db_copy_command, restore_command
 from .privacy.backstop import IdentifierRefused
 from .serve import serve_command
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
         privacy_group,
         api_token_group,
         import_group,
+        network_group,
         backup_command,
         restore_command,
     ):

@@ -63,4 +63,6 @@ def load_demo(s: Session, *, if_empty: bool = False) -> list[tuple[str, str, str
                 orgs.set_membership(s, user_id=user.id, org_id=org.id, role=role, actor_id=None)
         load_demo_faults(s, org, utcnow().date())
         load_demo_meetings(s, org, utcnow())
-    return demo_logins()
+    from .networks.demo import load_demo_network
+
+    return demo_logins() + load_demo_network(s, DEMO_PASSWORD)

@@ -18,6 +18,14 @@ from .faults.models import (
 )
 from .imports.models import ImportFingerprint, ImportMapping, ImportRun, ImportUpload
 from .meetings.models import AgendaItem, Contact, Escalation, Forum, Meeting
+from .networks.models import (
+    FaultShare,
+    Network,
+    NetworkFault,
+    NetworkFaultLink,
+    NetworkOrg,
+    NetworkRole,
+)
 from .observe import SchedulerRun
 from .orgs.models import Authority, Membership, Organisation, ReportSection
 from .reports.models import ReportDraft, ReportDraftVersion
@@ -48,6 +56,12 @@ __all__ = [
     "ImportUpload",
     "LoginAttempt",
     "Membership",
+    "FaultShare",
+    "Network",
+    "NetworkFault",
+    "NetworkFaultLink",
+    "NetworkOrg",
+    "NetworkRole",
     "Occurrence",
     "OutboxMessage",
     "Organisation",

@@ -195,6 +195,9 @@ def init_app(app: Flask) -> None:
     from .imports.views import bp as imports_bp
     from .main import bp as main_bp
     from .meetings import bp as meetings_bp
+    from .networks.box import bp as network_box_bp
+    from .networks.org_views import bp as network_admin_bp
+    from .networks.views import bp as networks_bp
     from .orgs.join import bp as join_bp
     from .orgs.views import bp as admin_bp
     from .privacy_admin import bp as privacy_bp
@@ -214,5 +217,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(updates_bp)
+    app.register_blueprint(networks_bp)
+    app.register_blueprint(network_admin_bp)
+    app.register_blueprint(network_box_bp)
     api.init_app(app)  # /api/v1/ (tracker/api): its own auth, errors and CSRF exemption
     app.jinja_env.filters["markdown"] = render_markdown

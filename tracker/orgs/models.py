@@ -33,6 +33,9 @@ class Organisation(SQLModel, table=True):
     # raised with any of its years' versions (DataYearVersion): the key of what is computed
     # from all of its data (dashboard, meeting statistics), read with the organisation itself
     occurrence_version: int = Field(default=0)
+    # Networks the organisation is a member of, kept by tracker.networks.services (join,
+    # leave): the navigation and the fault page know without a statement when it is none.
+    network_count: int = Field(default=0)
     created_at: datetime = utc_field()
 
     @property

@@ -1,0 +1,70 @@
+"""Demo network (`tracker demo`): `stockholm` with `soderort` and `nacka`, which their demo
+admins joined, a nätverkssamordnare without an organisation (natverk@demo.se), a few
+faults shared by choice and two linked as one network fault each. Idempotent."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, select
+
+from ..accounts import services as accounts
+from ..faults.models import Fault
+from ..orgs.models import Organisation
+from . import services
+from .models import Network
+
+SLUG = "stockholm"
+NAME = "Stockholms stad – personligt ombud"
+COORDINATOR = ("natverk@demo.se", "Nätverkssamordnare Stockholm")
+MEMBERS = (("soderort", "admin@demo.se"), ("nacka", "admin.nacka@demo.se"))
+# Faults both verksamheter log (tracker.demo_faults), shared by choice and linked.
+LINKED = (
+    "Försörjningsstöd svårt att nå per telefon",
+    "Ingen personlig handläggare på Arbetsförmedlingen",
+)
+SHARED_TOO = ("Långa handläggningstider för bostadsbidrag och sjukpenning",)
+
+
+def load_demo_network(s: Session, password: str) -> list[tuple[str, str, str]]:
+    """Returns the network's demo logins (email, role, network)."""
+    logins = [(COORDINATOR[0], "natverkssamordnare", SLUG)]
+    if s.exec(select(Network).where(Network.slug == SLUG)).first() is not None:
+        return logins
+    network = services.create_network(s, slug=SLUG, name=NAME, actor_id=None)
+    orgs: dict[str, Organisation] = {}
+    for slug, admin_email in MEMBERS:
+        org = s.exec(select(Organisation).where(Organisation.slug == slug)).first()
+        admin = accounts.find_user(s, admin_email)
+        if org is None or org.id is None or admin is None:
+            continue
+        orgs[slug] = org
+        row = services.invite_org(s, network=network, org_id=org.id, actor_id=None, notify=False)
+        services.answer_invitation(s, row=row, accept=True, actor_id=admin.id)
+    user = accounts.find_user(s, COORDINATOR[0])
+    if user is None:
+        user = accounts.create_user(
+            s,
+            email=COORDINATOR[0],
+            name=COORDINATOR[1],
+            password=password,
+            actor_id=None,
+            org_id=None,
+        )
+    assert user.id is not None
+    services.set_role(s, network=network, user_id=user.id, role="natverkssamordnare", actor_id=None)
+
+    def fault_of(org: Organisation, title: str) -> Fault | None:
+        return s.exec(select(Fault).where(Fault.org_id == org.id, Fault.title == title)).first()
+
+    for title in (*LINKED, *SHARED_TOO):
+        for org in orgs.values():
+            f = fault_of(org, title)
+            if f is not None:
+                services.set_fault_share(s, fault=f, choice="share", actor_id=None)
+    if len(orgs) == 2:
+        a_org, b_org = orgs["soderort"], orgs["nacka"]
+        for title in LINKED:
+            a, b = fault_of(a_org, title), fault_of(b_org, title)
+            if a is not None and b is not None:
+                services.link(s, network=network, a=a, b=b, actor_id=user.id)
+    s.flush()
+    return logins

@@ -1,0 +1,111 @@
+"""Networks of PO verksamheter (a city, a samordningsförbund): the member organisations,
+the people with a network role, what each organisation shares, and the network faults
+that link the same systemfel seen by several members."""
+
+from datetime import datetime
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from ..models_base import free_text_field, utc_field
+
+# nätverkssamordnare: compiles, matches, administers the network; nätverksledamot: reads.
+NETWORK_ROLES = ("natverkssamordnare", "natverksledamot")
+# An organisation's place in a network: invited by the network, then its own admin
+# accepts or declines; a member may leave (and be invited again).
+MEMBER_STATUSES = ("inbjuden", "medlem", "avbojd", "lamnat")
+# What an organisation shares by default: escalated or recurring faults ("auto"), or only
+# the faults its admin chooses one by one ("valda").
+SHARE_RULES = ("auto", "valda")
+
+
+class Network(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=40, unique=True, index=True)
+    name: str = free_text_field(max_length=200)
+    created_at: datetime = utc_field()
+
+
+class NetworkOrg(SQLModel, table=True):
+    """An organisation invited to, member of, or gone from a network. Only its own admin
+    moves it from `inbjuden` to `medlem`: an organisation is never added silently."""
+
+    # nothing the annual report computes depends on it (tracker.dataversion)
+    __dataversion_skip__ = True
+
+    __tablename__ = "network_org"
+    __table_args__ = (UniqueConstraint("network_id", "org_id", name="uq_network_org"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id", index=True, ondelete="CASCADE")
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    status: str = Field(default="inbjuden", max_length=20)
+    share_rule: str = Field(default="auto", max_length=20)
+    invited_at: datetime = utc_field()
+    joined_at: datetime | None = utc_field(default_now=False, nullable=True)
+    left_at: datetime | None = utc_field(default_now=False, nullable=True)
+
+
+class NetworkRole(SQLModel, table=True):
+    """A person's role in a network. It reaches the network's pages only – never an
+    organisation's own pages (those need a membership of the organisation)."""
+
+    __tablename__ = "network_role"
+    __table_args__ = (UniqueConstraint("network_id", "user_id", name="uq_network_role_user"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id", index=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    role: str = Field(max_length=20)
+    created_at: datetime = utc_field()
+
+
+class FaultShare(SQLModel, table=True):
+    """The admin's choice for one fault, over the organisation's rule: share it (True) or
+    keep it (False) in every network the organisation is a member of."""
+
+    # nothing the annual report computes depends on it (tracker.dataversion)
+    __dataversion_skip__ = True
+
+    __tablename__ = "fault_share"
+
+    fault_id: int = Field(foreign_key="fault.id", primary_key=True, ondelete="CASCADE")
+    org_id: int = Field(foreign_key="organisation.id", index=True, ondelete="CASCADE")
+    share: bool
+    changed_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    changed_at: datetime = utc_field()
+
+
+class NetworkFault(SQLModel, table=True):
+    """Faults of different member organisations linked by a nätverkssamordnare as one
+    systemfel. It holds no text of its own: what it shows comes from its linked faults
+    that are shared at the moment, so a fault that stops being shared vanishes from it."""
+
+    __tablename__ = "network_fault"
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id", index=True, ondelete="CASCADE")
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = utc_field()
+
+
+class NetworkFaultLink(SQLModel, table=True):
+    """A fault in a network fault: at most one network fault per fault and network, and
+    at most one fault per organisation in a network fault."""
+
+    # nothing the annual report computes depends on it (tracker.dataversion)
+    __dataversion_skip__ = True
+
+    __tablename__ = "network_fault_link"
+    __table_args__ = (
+        UniqueConstraint("network_id", "fault_id", name="uq_network_fault_link_fault"),
+        UniqueConstraint("network_fault_id", "org_id", name="uq_network_fault_link_org"),
+        Index("ix_network_fault_link_fault", "fault_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id", ondelete="CASCADE")
+    network_fault_id: int = Field(foreign_key="network_fault.id", index=True, ondelete="CASCADE")
+    fault_id: int = Field(foreign_key="fault.id", ondelete="CASCADE")
+    org_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE")
+    created_at: datetime = utc_field()
