@@ -173,3 +173,43 @@ def test_the_register_shows_a_change_at_once(app, client, make):
         s.execute(update(Fault).where(Fault.id == fault.id).values(title="Sjukpenningen dröjer"))
         s.commit()
     assert "Sjukpenningen dröjer" in client.get("/faults/").get_data(as_text=True)
+
+
+def test_logging_an_occurrence_keeps_what_does_not_count_occurrences(
+    app, client, make, count_queries
+):
+    """The home page's meetings and action items and the proposals' badge are kept under
+    the data version alone (tracker.dataversion.data_key): an occurrence logged – what
+    happens all day – recomputes only what counts occurrences, while a new meeting shows
+    at once."""
+    from datetime import UTC, datetime, timedelta
+
+    from tracker.meetings import services as meetings
+
+    org = make.org()
+    fault = make.fault(title="Sjukpenning dröjer", occurrences=2)
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as s:
+        forum = meetings.create_forum(
+            s, org_id=org.id, actor_id=None, name="Ledningsgruppen", kind="ledningsgrupp"
+        )
+        s.commit()
+    do_login(client, make.user("samordnare").email)
+    count_queries.reset()
+    client.get("/")
+    cold = count_queries.count  # nothing kept: every part of the page read
+    assert quick(client, fault_ref=fault.ref, narrative="Igen.").status_code == 302
+    count_queries.statements.clear()  # keeps what is cached, unlike reset()
+    page = client.get("/").get_data(as_text=True)
+    after_log = count_queries.count
+    assert f"{fault.ref} Sjukpenning dröjer</a> (3)" in page  # the counts: computed again
+    assert 0 < after_log < cold  # the meetings, action items and badge: kept
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as s:
+        meetings.plan_meeting(
+            s,
+            forum=s.get(type(forum), forum.id),
+            starts_at=datetime.now(UTC) + timedelta(days=3),
+            place="Rum 7",
+            actor_id=None,
+        )
+        s.commit()
+    assert "Ledningsgruppen" in client.get("/").get_data(as_text=True).split("Nästa möte")[1]

@@ -50,6 +50,14 @@ def org_key(org: Organisation) -> tuple[Any, ...]:
     return (org.id, org.created_at.isoformat(), org.data_version, org.occurrence_version)
 
 
+def data_key(org: Organisation) -> tuple[Any, ...]:
+    """What changes whenever the organisation's data other than its occurrences (and the
+    counts kept from them) changes: the key of what is computed without reading either –
+    meetings, action items, proposals, the catalogue – so that logging an occurrence,
+    written all day, leaves it kept."""
+    return (org.id, org.created_at.isoformat(), org.data_version)
+
+
 def cached(kind: str, key: tuple[Any, ...], compute: Callable[[], T], size: int = CACHE_SIZE) -> T:
     """`compute()`, kept in this process under `key` (which must hold every version the
     result depends on, e.g. `org_key(org)` and the day) while it is among the `size` most

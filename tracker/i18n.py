@@ -19,7 +19,10 @@ from flask_babel import get_locale, get_translations
 def _translations() -> NullTranslations:
     if not has_request_context():
         return get_translations()
-    locale = get_locale()
+    # the locale Flask-Babel selected (or forced) for this request, where it keeps it: its
+    # get_locale() is the slow way to the same object
+    babel = g.get("_flask_babel")
+    locale = getattr(babel, "babel_locale", None) or get_locale()
     kept = g.get("_translations")
     if kept is None or kept[0] is not locale:
         kept = g._translations = (locale, get_translations())

@@ -7,7 +7,7 @@ import markdown
 import nh3
 from flask import has_request_context
 from flask_babel import gettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 _TAGS = {
     "p",
@@ -53,12 +53,20 @@ def _parser() -> markdown.Markdown:
 def render_markdown(text: str | None, *, heading_offset: int = 0) -> Markup:
     """`heading_offset` pushes the text's headings down (# → h3 with 2), so a document shown
     inside a page keeps the page's heading order."""
-    label = gettext("Tabell, kan rullas i sidled") if has_request_context() else "Tabell"
-    return Markup(_render(text or "", heading_offset, label))  # noqa: S704 – sanitised by nh3
+    html = _render(text or "", heading_offset)
+    if _LABEL in html:  # a table: its region's name in the reader's language
+        label = gettext("Tabell, kan rullas i sidled") if has_request_context() else "Tabell"
+        html = html.replace(_LABEL, str(escape(label)))
+    return Markup(html)  # noqa: S704 – sanitised by nh3
+
+
+# In the cached HTML where a table's region name goes: after sanitising, no text of the
+# author's can hold "<" unescaped, so only this can match.
+_LABEL = "<table-region-label>"
 
 
 @functools.lru_cache(maxsize=128)
-def _render(text: str, heading_offset: int, label: str) -> str:
+def _render(text: str, heading_offset: int) -> str:
     """Pure: the same text gives the same HTML, so a long document shown on every visit
     (the annual report) is converted once per process until its text changes."""
     if heading_offset:
@@ -77,5 +85,5 @@ def _render(text: str, heading_offset: int, label: str) -> str:
     # Wide tables scroll inside a focusable region instead of the page (360 px screens).
     return clean.replace(
         "<table>",
-        f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}"><table>',
+        f'<div class="table-wrap" role="region" tabindex="0" aria-label="{_LABEL}"><table>',
     ).replace("</table>", "</table></div>")

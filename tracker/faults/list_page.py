@@ -13,7 +13,7 @@ from flask_babel import get_locale
 from markupsafe import Markup
 from sqlmodel import Session
 
-from ..dataversion import cached, org_key
+from ..dataversion import cached, data_key, org_key
 from ..orgs.models import Organisation
 from ..timeutil import utcnow
 from . import queries
@@ -49,7 +49,7 @@ def choices(session: Session, org: Organisation) -> tuple[list[Choice], list[Cho
             [Choice(t.id or 0, t.name) for t in queries.themes(session)],
         )
 
-    return cached("fault_choices", (org_key(org), str(get_locale())), read)
+    return cached("fault_choices", (data_key(org), str(get_locale())), read)
 
 
 def context(

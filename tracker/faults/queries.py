@@ -284,12 +284,29 @@ class RecurringFault(NamedTuple):
     title: str
 
 
+RECURRING_KEPT = 15  # the most any page lists (the meeting's statistics)
+
+
 def recurring_faults(
     session: Session, org: Organisation, *, limit: int
 ) -> tuple[list[tuple[RecurringFault, int]], int]:
     """The `limit` faults that recur most (N occurrences within M months) but are neither
     escalated nor closed, with their recent count, most frequent first – and how many such
-    faults there are in all. Only the columns a list shows, in one statement."""
+    faults there are in all. Kept per process until the organisation's data or the day
+    changes, the same list for the dashboard, the meeting's statistics and the digest."""
+    if limit > RECURRING_KEPT:
+        return _recurring_faults(session, org, limit=limit)
+    key = (org_key(org), Recurrence.of(org).since())
+    found, total = cached(
+        "recurring", key, lambda: _recurring_faults(session, org, limit=RECURRING_KEPT)
+    )
+    return found[:limit], total
+
+
+def _recurring_faults(
+    session: Session, org: Organisation, *, limit: int
+) -> tuple[list[tuple[RecurringFault, int]], int]:
+    """Only the columns a list shows, in one statement."""
     assert org.id is not None
     rec = Recurrence.of(org)
     recent = recent_count_subquery(org.id, rec.since())
@@ -326,36 +343,39 @@ def dashboard(session: Session, org: Organisation, user_id: int) -> dict[str, An
         .order_by(col(Occurrence.created_at).desc())
         .limit(8)
     ).all()
-    key = (org_key(org), date.today(), rec.since())
-    recurring, per_authority = cached("dashboard", key, lambda: _dashboard_counts(session, org))
+    key = (org_key(org), date.today())
+    per_authority = cached("dashboard", key, lambda: _per_authority(session, org))
     return {
         "mine": mine,
-        "recurring": recurring,
+        "recurring": recurring_not_escalated(session, org, limit=10),
         "per_authority": per_authority,
         "threshold": rec.threshold,
         "months": rec.months,
     }
 
 
-def _dashboard_counts(
-    session: Session, org: Organisation
-) -> tuple[list[tuple[RecurringFault, int]], list[tuple[str, int]]]:
-    """The recurring faults not escalated and this year's occurrences per authority: the
-    same for everyone in the organisation until its data or the day changes."""
-    recurring = recurring_not_escalated(session, org, limit=10)
+def _per_authority(session: Session, org: Organisation) -> list[tuple[str, int]]:
+    """This year's occurrences per primary authority, from the monthly counts: summed per
+    fault first (an index range of the organisation's months), so that only one row per
+    fault is joined to its authority."""
     year_start = date(date.today().year, 1, 1)
-    total = func.sum(FaultMonth.n)
+    per_fault = (
+        select(col(FaultMonth.fault_id), func.sum(FaultMonth.n).label("n"))
+        .where(in_current_org(FaultMonth), FaultMonth.month >= year_start)
+        .group_by(col(FaultMonth.fault_id))
+        .subquery()
+    )
+    total = func.sum(per_fault.c.n)
     per_authority = session.exec(
         select(Authority.name, total)
-        .select_from(FaultMonth)
-        .where(in_current_org(FaultMonth), FaultMonth.month >= year_start)
-        .join(Fault, Fault.id == FaultMonth.fault_id)
+        .select_from(per_fault)
+        .join(Fault, col(Fault.id) == per_fault.c.fault_id)
         .join(Authority, Authority.id == Fault.primary_authority_id)
         .group_by(Authority.name)
         .having(total > 0)
-        .order_by(total.desc())
+        .order_by(total.desc(), Authority.name)
     ).all()
-    return recurring, [(name, int(n)) for name, n in per_authority]
+    return [(name, int(n)) for name, n in per_authority]
 
 
 def same_title(session: Session, title: str) -> Fault | None:

@@ -8,9 +8,18 @@ import io
 from datetime import date
 from typing import Any
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import db
@@ -46,6 +55,7 @@ from .forms import (
     status_labels,
 )
 from .models import Fault, Occurrence
+from .page_view import MONTHS, month_bars, occurrence_lines
 from .queries import FaultFilters
 
 workers_only = role_required(*WORKERS)
@@ -240,16 +250,20 @@ def fault_page(ref: str) -> Any:
         s, current_org(), fault, before=_older_than(request.args.get("older"))
     )
     thread = fault_thread(s, fault.id or 0)
-    series = queries.monthly_series(page.monthly, today=utcnow().date())
+    bars = month_bars(queries.monthly_series(page.monthly, today=utcnow().date()))
     return render_template(
         "faults/page.html",
         p=page,
+        lines=occurrence_lines(
+            page.occurrences,
+            user_id=current_user.id,
+            edits_all=getattr(g, "role", None) in ("samordnare", "admin"),
+        ),
         thread=thread,
         esc_status_labels=escalation_status_labels(),
         esc_outcome_labels=escalation_outcome_labels(),
         outcome_labels=outcome_labels(),
-        series=series,
-        series_max=max([c for _y, _m, c in series] + [1]),
+        bars=bars,
         status_form=StatusForm(),
         link_form=LinkForm(),
         user_id=current_user.id,
@@ -416,23 +430,6 @@ def occurrence_edit(occ_id: int) -> Any:
             return redirect(url_for("faults.fault_page", ref=fault.ref, _anchor=f"occ-{occ.id}"))
         return render_template("faults/occurrence_edit.html", form=form, occ=occ, fault=fault), 400
     return render_template("faults/occurrence_edit.html", form=form, occ=occ, fault=fault)
-
-
-# translated only when one is shown (the chart's table shows 24 months)
-MONTHS = [
-    _l("jan"),
-    _l("feb"),
-    _l("mar"),
-    _l("apr"),
-    _l("maj"),
-    _l("jun"),
-    _l("jul"),
-    _l("aug"),
-    _l("sep"),
-    _l("okt"),
-    _l("nov"),
-    _l("dec"),
-]
 
 
 @bp.app_template_filter("month_name")

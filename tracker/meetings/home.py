@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import and_, func, true
 from sqlmodel import Session, col, select
 
-from ..dataversion import cached, org_key
+from ..dataversion import cached, data_key
 from ..faults.common import MANAGERS
 from ..orgs.context import current_org, in_current_org, scoped_with
 from ..timeutil import utcnow
@@ -66,7 +66,7 @@ def _my_forums(user_id: int, role: str | None) -> Any:
 
 def member_home(session: Session, user_id: int, role: str | None) -> MemberHome:
     hour = utcnow().replace(minute=0, second=0, microsecond=0)
-    key = (org_key(current_org()), user_id, role, hour)
+    key = (data_key(current_org()), user_id, role, hour)
     return cached("member_home", key, lambda: _member_home(session, user_id, role, hour))
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from ..audit import audit_log
-from ..dataversion import cached, org_key
+from ..dataversion import cached, data_key
 from ..faults import services as faults
 from ..faults.models import Fault
 from ..guard import require_clean
@@ -153,4 +153,4 @@ def pending_count(session: Session) -> int:
             ).one()
         )
 
-    return cached("pending_proposals", org_key(current_org()), count)
+    return cached("pending_proposals", data_key(current_org()), count)
