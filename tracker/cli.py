@@ -255,18 +255,36 @@ def scheduler_command(wait: bool) -> None:
 
 
 @click.command("report")
-@click.option("--org", "org_slug", required=True, help="Verksamhetens slug.")
+@click.option("--org", "org_slug", default=None, help="Verksamhetens slug.")
+@click.option("--network", "network_slug", default=None, help="Nätverkets slug.")
 @click.option("--year", type=int, required=True)
 @click.option(
     "--format", "fmt", type=click.Choice(["md", "docx", "pdf"]), default="md", show_default=True
 )
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
 @with_appcontext
-def report_command(org_slug: str, year: int, fmt: str, out: str) -> None:
-    """Skriv årets avsnitt "Uppmärksammade brister": det slutliga utkastet om det finns,
+def report_command(
+    org_slug: str | None, network_slug: str | None, year: int, fmt: str, out: str
+) -> None:
+    """Skriv årets avsnitt "Uppmärksammade brister" för en verksamhet (--org) eller
+    nätverkets sammanställda rapport (--network): det slutliga utkastet om det finns,
     annars den genererade texten."""
     from datetime import date
     from pathlib import Path
+
+    if (org_slug is None) == (network_slug is None):
+        raise click.UsageError("Ange antingen --org eller --network (exakt ett av dem).")
+    if network_slug is not None:
+        from .networks.report_cli import write_network_report
+
+        if fmt == "pdf":
+            raise click.UsageError("Nätverkets rapport skrivs som md eller docx.")
+        try:
+            source = write_network_report(db.session(), network_slug, year, fmt, out)
+        except LookupError:
+            raise click.UsageError(f"Inget nätverk med slug {network_slug!r}.") from None
+        click.echo(f"Skrev {out} ({source}).")
+        return
 
     from .orgs.models import Organisation
     from .reports import build, writing

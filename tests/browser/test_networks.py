@@ -88,3 +88,35 @@ def test_network_pages_of_the_org_admin(
     page.get_by_role("link", name="Nätverk", exact=True).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Stockholms stad – personligt ombud")
     _check(page, viewport, page_factory)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_network_report_of_the_coordinator(
+    app: Flask, page_factory: PageFactory, sign_in, viewport
+) -> None:
+    """The compiled report: read, made a draft, a save refused in words (empty text), the
+    draft saved and made final – axe-clean at every step."""
+    _demo(app)
+    page = page_factory(*viewport)
+    sign_in(page, "natverk@demo.se", DEMO_PASSWORD)
+    page.goto("/networks/stockholm/")
+    page.get_by_role("link", name="Sammanställd rapport").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Uppmärksammade brister")
+    expect(page.get_by_text("Sett i 2 av 2 verksamheter").first).to_be_visible()
+    _check(page, viewport, page_factory)
+    page.get_by_role("button", name="Skapa utkast").click()
+    expect(page.get_by_text("Utkastet är skapat")).to_be_visible()
+    _check(page, viewport, page_factory)
+    text = page.get_by_label("Rapportens text (Markdown)")
+    text.fill("")
+    page.get_by_role("button", name="Spara utkastet").click()
+    expect(page.get_by_text("Skriv rapportens text.").first).to_be_visible()
+    _check(page, viewport, page_factory, refused=True)
+    text.fill("# Uppmärksammade brister\n\nGranskad text.")
+    page.get_by_role("button", name="Spara utkastet").click()
+    expect(page.get_by_text("Utkastet är sparat.")).to_be_visible()
+    page.get_by_label("Jag har gått igenom rapporten").check()
+    page.get_by_role("button", name="Markera som slutlig").click()
+    expect(page.get_by_text("Rapporten är markerad som slutlig.")).to_be_visible()
+    expect(page.get_by_text("Granskad text.")).to_be_visible()
+    _check(page, viewport, page_factory, refused=True)  # the refused save is in the log

@@ -4,10 +4,10 @@ that link the same systemfel seen by several members."""
 
 from datetime import datetime
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ..models_base import free_text_field, utc_field
+from ..models_base import FREE_TEXT, free_text_field, utc_field
 
 # nätverkssamordnare: compiles, matches, administers the network; nätverksledamot: reads.
 NETWORK_ROLES = ("natverkssamordnare", "natverksledamot")
@@ -109,3 +109,25 @@ class NetworkFaultLink(SQLModel, table=True):
     fault_id: int = Field(foreign_key="fault.id", ondelete="CASCADE")
     org_id: int = Field(foreign_key="organisation.id", ondelete="CASCADE")
     created_at: datetime = utc_field()
+
+
+class NetworkReportDraft(SQLModel, table=True):
+    """The nätverkssamordnare's edited text of the network's compiled "Uppmärksammade
+    brister" for one year, made from the generated text (only what the members share).
+    Once final it is what the report page and the downloads show."""
+
+    __tablename__ = "network_report_draft"
+    __table_args__ = (
+        UniqueConstraint("network_id", "year", name="uq_network_report_draft_network_year"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id", index=True, ondelete="CASCADE")
+    year: int
+    markdown: str = Field(sa_column=Column(Text, nullable=False, info=FREE_TEXT))
+    # The generated text the draft was made from.
+    generated: str = Field(sa_column=Column(Text, nullable=False, info=FREE_TEXT))
+    final: bool = Field(default=False)
+    version: int = Field(default=1)  # optimistic locking: a stale save is refused
+    updated_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    updated_at: datetime = utc_field()
