@@ -105,7 +105,8 @@ class Occurrence(SQLModel, table=True):
     __table_args__ = (
         # The fault page (newest first), the recurrence window's first month, "mine".
         Index("ix_occurrence_fault_observed", "fault_id", "observed_on", "id"),
-        Index("ix_occurrence_org_observed", "org_id", "observed_on"),
+        # covering for the counts of a partial month (tracker.faults.derived.counts_between)
+        Index("ix_occurrence_org_observed", "org_id", "observed_on", "fault_id"),
         Index("ix_occurrence_logged_by_created", "logged_by_id", "created_at"),
         # Who logged on a fault (tracker.faults.updates): a skip scan, one probe per logger.
         Index("ix_occurrence_fault_logged_by", "fault_id", "logged_by_id"),
