@@ -79,6 +79,14 @@ def cached(kind: str, key: tuple[Any, ...], compute: Callable[[], T], size: int 
     return result
 
 
+def forget(kind: str, key: tuple[Any, ...]) -> None:
+    """Drop what `cached` keeps under (kind, key), if anything."""
+    caches: dict[str, OrderedDict[tuple[Any, ...], Any]]
+    caches = current_app.extensions.setdefault("derived_cache", {})
+    with _CACHE_LOCK:
+        caches.get(kind, OrderedDict()).pop(key, None)
+
+
 def _org_of(obj: Any) -> int | None:
     if isinstance(obj, Organisation):
         return obj.id

@@ -23,6 +23,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
+from . import fragments
 from .audit_labels import action_label, outbox_status_labels
 from .errors import ERROR_TEXT, handle_db_error, render_error
 from .extensions import babel, csrf, login_manager
@@ -166,6 +167,7 @@ def init_app(app: Flask) -> None:
         app, locale_selector=select_locale, default_translation_directories="translations"
     )
     csrf.init_app(app)
+    fragments.init_app(app)  # after Flask-WTF: its own csrf_token() for the templates
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Logga in för att se sidan.")

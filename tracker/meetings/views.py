@@ -6,18 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlmodel import col, select
 
 from .. import db
+from ..dataversion import data_key
 from ..digests.status import digest_status
 from ..faults.common import MANAGERS, WORKERS
 from ..faults.forms import status_labels
 from ..guard import guard_form
 from ..orgs.context import current_org, get_scoped_or_404, role_required
-from ..timeutil import local
+from ..timeutil import local, utcnow
 from . import bp, export, queries, services
 from .forms import (
     ItemForm,
@@ -174,9 +176,22 @@ def _render_meeting(meeting: Meeting, status: int = 200, **forms: Any) -> Any:
     org = current_org()
     page = queries.meeting_page(s, org, meeting, member=g.role == "ledamot")
     my_contacts = {c.id for c in page.contacts if c.user_id == current_user.id}
+    refused = forms.get("response_forms") or g.get("action_form") or g.get("due_form")
     return render_template(
         "meetings/meeting.html",
         p=page,
+        # what an agenda item shows depends on the meetings' data (not the occurrences),
+        # who looks, the day (late action items) and the language
+        part_key=None
+        if refused
+        else (
+            data_key(org),
+            meeting.id,
+            g.role,
+            current_user.id,
+            local(utcnow()).date(),
+            str(get_locale()),
+        ),
         item_form=forms.get("item_form") or ItemForm(),
         my_contacts=my_contacts,
         response_forms=forms.get("response_forms", {}),
