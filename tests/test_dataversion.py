@@ -213,3 +213,22 @@ def test_logging_an_occurrence_keeps_what_does_not_count_occurrences(
         )
         s.commit()
     assert "Ledningsgruppen" in client.get("/").get_data(as_text=True).split("Nästa möte")[1]
+
+
+def test_the_fault_page_shows_an_edited_occurrence_at_once(app, client, make, session):
+    """The fault page's occurrence lines are kept per process (tracker.fragments) until an
+    occurrence of the organisation changes: an edit shows on the next view."""
+    from tracker.faults.models import Occurrence
+
+    fault = make.fault(title="Sjukpenning dröjer", occurrences=2)
+    do_login(client, make.user("samordnare").email)
+    client.get(f"/faults/{fault.ref}")
+    assert app.extensions["derived_cache"]["part:occurrences"]  # kept
+    occ = session.exec(select(Occurrence).where(Occurrence.fault_id == fault.id)).first()
+    resp = post(
+        client,
+        f"/occurrences/{occ.id}/edit",
+        {"observed_on": occ.observed_on.isoformat(), "narrative": "Beslutet kom efter ett år."},
+    )
+    assert resp.status_code == 302, resp.get_data(as_text=True)
+    assert "Beslutet kom efter ett år." in client.get(f"/faults/{fault.ref}").get_data(as_text=True)

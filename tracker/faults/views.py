@@ -19,11 +19,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import db
 from ..conflicts import read_snapshot
+from ..dataversion import org_key
 from ..guard import guard_form
 from ..meetings.forms import (
     escalation_outcome_labels,
@@ -254,7 +256,16 @@ def fault_page(ref: str) -> Any:
     return render_template(
         "faults/page.html",
         p=page,
-        lines=occurrence_lines(
+        # the occurrence lines: kept per process (tracker.fragments) until an occurrence
+        # of the organisation changes, per person (the edit links), page and language
+        lines_key=(
+            org_key(current_org()),
+            fault.id,
+            request.args.get("older", ""),
+            current_user.id,
+            str(get_locale()),
+        ),
+        lines=lambda: occurrence_lines(
             page.occurrences,
             user_id=current_user.id,
             edits_all=getattr(g, "role", None) in ("samordnare", "admin"),
