@@ -81,7 +81,23 @@ def tick(app: Flask) -> None:
             log.info("digests: %d queued, %d sent", queued, sent)
     except Exception:  # a failed run is retried by the next one
         log.exception("digest run failed")
+    _network_digests(app)
     _beat(app, "digests", ok=ok)
+
+
+def _network_digests(app: Flask) -> None:
+    """The network forums' agendas (tracker.networks.forum_digest); a failure is logged
+    and retried by the next tick, and stops nothing else."""
+    try:
+        from . import db
+        from .networks.forum_digest import queue_network_digests
+
+        with app.app_context():
+            queued = queue_network_digests(db.session())
+        if queued:
+            log.info("network digests: %d queued", queued)
+    except Exception:
+        log.exception("network digest run failed")
 
 
 def _beat(app: Flask, job: str, *, ok: bool) -> None:

@@ -1,8 +1,9 @@
 """The box on an organisation's own fault page: in which networks the fault is shared and
 by how many of the members it is seen ("Delas i nätverket Stockholms stad – sett i 2 av 2
-verksamheter"). A template function, so tracker.faults never imports networks and only
-the fault page spends its statements: none for an organisation in no network (the
-navigation's statement tells), else one plus one per network."""
+verksamheter"), and what the network forums decided on its network fault. A template
+function, so tracker.faults never imports networks and only the fault page spends its
+statements: none for an organisation in no network (the navigation's statement tells),
+else one plus one per network, and one more per network fault the fault is in."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from sqlmodel import col, select
 
 from .. import db
 from ..faults.models import Fault
+from ..meetings.forms import outcome_labels
 from ..orgs.models import Organisation
-from . import sharing
+from . import forum_queries, sharing
 from .context import org_network_ids
 from .models import Network, NetworkFaultLink, NetworkOrg
 
@@ -30,6 +32,9 @@ class NetworkBox:
     members: int
     seen_in: int = 0
     others: list[str] = field(default_factory=list)
+    # the network forums' minuted decisions on the fault's network fault (the
+    # coordinator's text for the whole network; finalised minutes only)
+    decisions: list[forum_queries.Decision] = field(default_factory=list)
 
 
 def boxes(fault: Fault) -> list[NetworkBox]:
@@ -57,7 +62,9 @@ def boxes(fault: Fault) -> list[NetworkBox]:
         )
         names = {o.id: o.name for o in orgs}
         found = s.exec(
-            sharing.shared_select(nid, orgs, Fault.id, Fault.org_id)
+            sharing.shared_select(
+                nid, orgs, Fault.id, Fault.org_id, NetworkFaultLink.network_fault_id
+            )
             .outerjoin(
                 NetworkFaultLink,
                 (col(NetworkFaultLink.fault_id) == Fault.id)
@@ -70,8 +77,9 @@ def boxes(fault: Fault) -> list[NetworkBox]:
                 )
             )
         ).all()
-        shared = any(fid == fault.id for fid, _o in found)
-        seen = {o for _f, o in found} if shared else set()
+        shared = any(fid == fault.id for fid, _o, _n in found)
+        seen = {o for _f, o, _n in found} if shared else set()
+        nf_id = next((n for fid, _o, n in found if fid == fault.id), None) if shared else None
         out.append(
             NetworkBox(
                 network=network,
@@ -79,6 +87,8 @@ def boxes(fault: Fault) -> list[NetworkBox]:
                 members=len(orgs),
                 seen_in=len(seen),
                 others=sorted(names[o] for o in seen if o != fault.org_id and o in names),
+                # one statement more, only for a fault in a network fault
+                decisions=forum_queries.decisions(s, nf_id) if nf_id else [],
             )
         )
     return out
@@ -86,4 +96,4 @@ def boxes(fault: Fault) -> list[NetworkBox]:
 
 @bp.app_context_processor
 def _box() -> dict[str, Any]:
-    return {"network_boxes": boxes}
+    return {"network_boxes": boxes, "network_outcome_labels": outcome_labels}

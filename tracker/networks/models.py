@@ -2,12 +2,13 @@
 the people with a network role, what each organisation shares, and the network faults
 that link the same systemfel seen by several members."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Date, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from ..models_base import FREE_TEXT, free_text_field, utc_field
+from ..db import UTCDateTime
+from ..models_base import FREE_TEXT, free_text_column, free_text_field, utc_field
 
 # nätverkssamordnare: compiles, matches, administers the network; nätverksledamot: reads.
 NETWORK_ROLES = ("natverkssamordnare", "natverksledamot")
@@ -131,3 +132,123 @@ class NetworkReportDraft(SQLModel, table=True):
     version: int = Field(default=1)  # optimistic locking: a stale save is refused
     updated_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     updated_at: datetime = utc_field()
+
+
+# ---- the network forum (issue #15 item 4) -------------------------------------------------
+
+NETWORK_FORUM_KINDS = ("samverkansforum", "samordningsforbund", "lansstyrelsen", "annat")
+NETWORK_MEETING_STATUSES = ("planerat", "genomfort", "installt")
+NETWORK_SECTIONS = ("uppfoljning", "nytt")
+# An escalated network fault is open until a minuted outcome closes it.
+NETWORK_ESCALATION_STATUSES = ("oppen", "stangd")
+NETWORK_ACTION_STATUSES = ("oppen", "klar")
+
+
+class NetworkForum(SQLModel, table=True):
+    """Where the network raises its network faults: the city's samverkansforum, the
+    samordningsförbund's board, a meeting with Länsstyrelsen …"""
+
+    # nothing the annual report computes depends on it (tracker.dataversion)
+    __dataversion_skip__ = True
+
+    __tablename__ = "network_forum"
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id", index=True, ondelete="CASCADE")
+    name: str = free_text_field(max_length=200)
+    kind: str = Field(default="samverkansforum", max_length=30)
+    # the agenda is e-mailed to the network's people this many days before a meeting
+    lead_days: int = Field(default=3)
+    created_at: datetime = utc_field()
+
+
+class NetworkMeeting(SQLModel, table=True):
+    __dataversion_skip__ = True
+
+    __tablename__ = "network_meeting"
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id", index=True, ondelete="CASCADE")
+    forum_id: int = Field(foreign_key="network_forum.id", index=True, ondelete="CASCADE")
+    starts_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False, index=True))
+    place: str = free_text_field(default="", max_length=300)
+    status: str = Field(default="planerat", max_length=20)
+    # finalised minutes are read-only
+    minutes_final: bool = Field(default=False)
+    finalised_at: datetime | None = utc_field(default_now=False, nullable=True)
+    created_at: datetime = utc_field()
+
+
+class NetworkEscalation(SQLModel, table=True):
+    """A network fault raised in a network forum with the ask; on the forum's agendas
+    (new, then follow-up) until a minuted outcome closes it."""
+
+    __dataversion_skip__ = True
+
+    __tablename__ = "network_escalation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id", index=True, ondelete="CASCADE")
+    network_fault_id: int = Field(foreign_key="network_fault.id", index=True, ondelete="CASCADE")
+    forum_id: int = Field(foreign_key="network_forum.id", index=True, ondelete="CASCADE")
+    # the network fault's title when it was escalated (a network fault has no text of its own)
+    title: str = free_text_field(default="", max_length=300)
+    ask: str = free_text_column()
+    status: str = Field(default="oppen", max_length=20)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = utc_field()
+    closed_at: datetime | None = utc_field(default_now=False, nullable=True)
+
+
+class NetworkAgendaItem(SQLModel, table=True):
+    """An item on a network meeting's agenda, with its minutes. The title is a snapshot,
+    so the minutes keep it when the network fault ends."""
+
+    __dataversion_skip__ = True
+
+    __tablename__ = "network_agenda_item"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "escalation_id", name="uq_network_agenda_escalation"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id", index=True, ondelete="CASCADE")
+    meeting_id: int = Field(foreign_key="network_meeting.id", index=True, ondelete="CASCADE")
+    escalation_id: int | None = Field(
+        default=None, foreign_key="network_escalation.id", index=True, ondelete="SET NULL"
+    )
+    network_fault_id: int | None = Field(
+        default=None, foreign_key="network_fault.id", index=True, ondelete="SET NULL"
+    )
+    section: str = Field(max_length=20)
+    position: int = Field(default=0)
+    title: str = free_text_field(default="", max_length=300)
+    # minutes
+    discussion: str = free_text_column()
+    decision: str = free_text_column()
+    responsible: str = free_text_field(default="", max_length=200)
+    outcome: str | None = Field(default=None, max_length=20)  # tracker.meetings ITEM_OUTCOMES
+    due_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+
+
+class NetworkActionItem(SQLModel, table=True):
+    """What a network forum's decision asks someone to do; followed up at the forum's
+    next meetings until done."""
+
+    __dataversion_skip__ = True
+
+    __tablename__ = "network_action_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id", index=True, ondelete="CASCADE")
+    forum_id: int = Field(foreign_key="network_forum.id", index=True, ondelete="CASCADE")
+    agenda_item_id: int = Field(
+        foreign_key="network_agenda_item.id", index=True, ondelete="CASCADE"
+    )
+    title: str = free_text_field(max_length=200)
+    owner: str = free_text_field(default="", max_length=200)
+    due_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    status: str = Field(default="oppen", max_length=10)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = utc_field()
+    closed_at: datetime | None = utc_field(default_now=False, nullable=True)

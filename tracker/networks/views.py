@@ -225,5 +225,8 @@ def unlink(slug: str, fault_id: int) -> Any:
 # The coordinator's admin pages register on this blueprint too.
 from . import admin_views as _admin_views  # noqa: E402,F401
 
+# The network forum (forums, meetings, minutes, escalations) registers on this blueprint too.
+from . import forum_views as _forum_views  # noqa: E402,F401
+
 # The network's compiled annual report registers on this blueprint too.
 from . import report_views as _report_views  # noqa: E402,F401
