@@ -73,6 +73,7 @@ ACTIONS = {
     "network_fault.linked": _l("Systemfel kopplade till ett nätverksfel"),
     "network_fault.unlinked": _l("Systemfel taget ur ett nätverksfel"),
     "network_forum.created": _l("Nätverksforum skapat"),
+    "network_match.dismissed": _l("Förslag om samma systemfel i nätverk avfärdat"),
     "network_meeting.cancelled": _l("Möte i nätverksforum inställt"),
     "network_meeting.finalised": _l("Protokoll från nätverksforum justerat"),
     "network_meeting.held": _l("Möte i nätverksforum genomfört"),

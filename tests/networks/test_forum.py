@@ -448,3 +448,25 @@ def test_minutes_keep_the_item_when_the_network_fault_ends(client, session, setu
     assert "Delas inte längre i nätverket" in html
     assert _step(client, m1, "held").status_code == 302
     assert _step(client, m1, "finalise").status_code == 302
+
+
+def test_approved_minutes_are_mailed_once_to_the_networks_people(app, client, session, setup):
+    """As an organisation's forum: the approved minutes go to everyone with a role in the
+    network, once – with the decisions, never a narrative."""
+    forum = setup["forum"]
+    a, _nf = setup["one"]
+    _escalate(client, a.id, forum.id)
+    m1 = _plan(client, forum.id, _past(3))
+    item = _items(session, m1)[0]
+    _minutes(client, m1, item.id, decision="Staden inför en direktlinje.", outcome="atgardat")
+    _step(client, m1, "held")
+    minutes = select(OutboxMessage).where(col(OutboxMessage.dedup_key).startswith("network-min"))
+    assert session.exec(minutes).all() == []  # nothing before the approval
+    assert _step(client, m1, "finalise").status_code == 302
+    assert _step(client, m1, "finalise").status_code == 400  # approved once
+    session.expire_all()
+    mails = session.exec(minutes).all()
+    assert [m.to_addr for m in mails] == [setup["user"].email]
+    assert "Staden inför en direktlinje." in mails[0].text_body
+    assert "Telefontider" in mails[0].text_body and "Protokoll" in mails[0].subject
+    assert "Staden inför en direktlinje." in mails[0].html_body

@@ -189,3 +189,47 @@ def test_coordinator_links_by_hand_from_the_fault_page(
     assert {link.fault_id for link in session.exec(select(NetworkFaultLink)).all()} == {a.id, b.id}
     page = client.get(f"/networks/stockholm/faults/{a.id}").get_data(as_text=True)
     assert "Sett i 2 av 2 verksamheter" in page and "Inga andra verksamheter" in page
+
+
+def test_a_pair_judged_not_the_same_is_not_suggested_again(
+    app, client, make, network, escalate, coordinator, session
+):
+    a = shared_fault(make, escalate, title="Långa handläggningstider för sjukpenning")
+    b = shared_fault(
+        make, escalate, org="nacka", title="Långa handläggningstider hos FK för sjukpenningen"
+    )
+    coordinator(client)
+    assert "Inte samma systemfel" in client.get("/networks/stockholm/matching").get_data(
+        as_text=True
+    )
+    resp = post(
+        client,
+        "/networks/stockholm/matching/dismiss",
+        {"a": str(b.id), "b": str(a.id)},
+        form_url="/networks/stockholm/matching",
+    )
+    assert resp.status_code == 302
+    page = client.get("/networks/stockholm/matching").get_data(as_text=True)
+    assert "föreslås inte som samma igen" in page and "Inte samma systemfel" not in page
+    assert "Inga förslag just nu." in page
+    assert session.exec(select(NetworkFaultLink)).all() == []  # nothing linked
+    not_shared = make.fault(title="Ej delat")
+    refused = post(
+        client,
+        "/networks/stockholm/matching/dismiss",
+        {"a": str(a.id), "b": str(not_shared.id)},
+        form_url="/networks/stockholm/matching",
+    )
+    assert refused.status_code == 400
+    # a member organisation's worker has no network role: the route is not there
+    worker = app.test_client()
+    do_login(worker, make.user("samordnare", "soderort").email)
+    assert (
+        post(
+            worker,
+            "/networks/stockholm/matching/dismiss",
+            {"a": str(a.id), "b": str(b.id)},
+            form_url="/",
+        ).status_code
+        == 404
+    )

@@ -2,7 +2,9 @@
 sent before the meeting to every person with a role in the network (outbox, kind
 `network`, one message per meeting and person: the dedup key decides). Titles, asks and
 the shared counts only – never a description or narrative. Called by the scheduler's
-tick (tracker.scheduler); tracker.digests does not know networks."""
+tick (tracker.scheduler); tracker.digests does not know networks. The approved minutes
+(decisions, outcomes, action items) go to the same people once, in the approval's
+transaction (`queue_minutes`), as an organisation's forum sends its minutes."""
 
 from __future__ import annotations
 
@@ -10,10 +12,13 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlmodel import Session, col, select
 
 from ..accounts.models import User
+from ..meetings.forms import outcome_labels
 from ..outbox import OutboxMessage, queue
+from ..text import render_markdown
 from ..timeutil import STOCKHOLM, local, utcnow
 from .forum_queries import MeetingPage, meeting_page
 from .models import Network, NetworkForum, NetworkMeeting, NetworkRole
@@ -64,6 +69,74 @@ def agenda_markdown(page: MeetingPage, network_name: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _people(session: Session, network_id: int) -> list[User]:
+    """Everyone with a role in the network whose account is active."""
+    return list(
+        session.exec(
+            select(User)
+            .join(NetworkRole, col(NetworkRole.user_id) == User.id)
+            .where(NetworkRole.network_id == network_id, col(User.active).is_(True))
+            .order_by(col(User.id))
+        ).all()
+    )
+
+
+def minutes_markdown(page: MeetingPage, network_name: str) -> str:
+    """The approved minutes: per agenda item its decision, outcome, who is responsible,
+    the due date and the action items – what the coordinator wrote for the network."""
+    outcomes = outcome_labels()
+    lines = [
+        f"# {_('Protokoll')}: {page.forum.name}",
+        "",
+        f"{network_name} · {_when(page)}",
+        "",
+    ]
+    for n, row in enumerate(page.rows, start=1):
+        item = row.item
+        lines += [f"## {n}. {item.title}", ""]
+        facts = [
+            (_("Diskussion:"), item.discussion),
+            (_("Beslut:"), item.decision),
+            (_("Ansvarig:"), item.responsible),
+            (_("Utfall:"), str(outcomes.get(item.outcome, item.outcome)) if item.outcome else ""),
+            (_("Klart senast:"), item.due_on.isoformat() if item.due_on else ""),
+        ]
+        lines += [f"- **{label}** {' '.join(str(v).split())}" for label, v in facts if v]
+        for action in row.actions:
+            due = f" – {_('klart senast')} {action.due_on.isoformat()}" if action.due_on else ""
+            owner = f" ({action.owner})" if action.owner else ""
+            lines.append(f"- {_('Åtgärd:')} {action.title}{owner}{due}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def queue_minutes(session: Session, network: Network, meeting: NetworkMeeting) -> int:
+    """Queue the approved minutes for everyone with a role in the network, once per
+    meeting and person; in the caller's transaction (it commits with the approval)."""
+    assert network.id is not None
+    page = meeting_page(session, network.id, meeting)
+    text = minutes_markdown(page, network.name)
+    base = current_app.config["BASE_URL"].rstrip("/")
+    url = f"{base}/networks/{network.slug}/meetings/{meeting.id}"
+    subject = " ".join(f"{_('Protokoll')}: {page.forum.name} {_when(page)}".split())[:300]
+    link = Markup('<p><a href="{}">{}</a></p>').format(url, _("Öppna mötet i verktyget"))
+    html = str(render_markdown(text) + link)
+    queued = 0
+    for person in _people(session, network.id):
+        msg = queue(
+            session,
+            dedup_key=f"network-minutes:{meeting.id}:{person.id}",
+            kind="network",
+            org_id=None,
+            to_addr=person.email,
+            subject=subject,
+            text_body=f"{text}\n{url}\n",
+            html_body=html,
+        )
+        queued += msg is not None
+    return queued
+
+
 def queue_network_digests(session: Session, *, now: datetime | None = None) -> int:
     """Queue the agenda of every planned network meeting that is due (from `send_from`
     until it starts) for each person with a role in its network; idempotent."""
@@ -79,12 +152,8 @@ def queue_network_digests(session: Session, *, now: datetime | None = None) -> i
     for meeting, forum, network in rows:
         if now < send_from(meeting, forum):
             continue
-        people = session.exec(
-            select(User)
-            .join(NetworkRole, col(NetworkRole.user_id) == User.id)
-            .where(NetworkRole.network_id == network.id, col(User.active).is_(True))
-            .order_by(col(User.id))
-        ).all()
+        assert network.id is not None
+        people = _people(session, network.id)
         keys = {p.id: f"network-agenda:{meeting.id}:{p.id}" for p in people}
         sent = set(
             session.exec(

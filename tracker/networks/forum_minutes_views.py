@@ -15,7 +15,7 @@ from .. import db
 from ..guard import guard_form
 from ..params import to_int
 from ..timeutil import local
-from . import forum_queries, forum_services
+from . import forum_digest, forum_queries, forum_services
 from .context import NetworkAccess, get_in_network_or_404
 from .errors import NetworkRuleError
 from .forms import ActionForm
@@ -199,6 +199,8 @@ def _meeting_step(slug: str, meeting_id: int, step: str) -> Any:
         done[0](s, meeting=meeting, actor_id=current_user.id)
     except NetworkRuleError as exc:
         return _refused(slug, meeting, exc)
+    if step == "finalise":  # the approved minutes to the network's people, with it
+        forum_digest.queue_minutes(s, access.network, meeting)
     s.commit()
     flash(done[1], "success")
     return _back(slug, meeting)

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from ..audit import audit_log
 from ..faults.models import Fault
 from .errors import NetworkRuleError
-from .models import Network, NetworkFault, NetworkFaultLink
+from .models import Network, NetworkFault, NetworkFaultLink, NetworkMatchDismissal
 
 
 def _link_of(session: Session, network_id: int, fault_id: int) -> NetworkFaultLink | None:
@@ -133,3 +133,37 @@ def drop_lonely_network_faults(session: Session, network_id: int) -> None:
     for nf in lonely:
         session.delete(nf)
     session.flush()
+
+
+def dismiss(
+    session: Session, *, network: Network, a: Fault, b: Fault, actor_id: int | None
+) -> bool:
+    """Record that `a` and `b` are not the same systemfel, so matching stops suggesting
+    the pair; False when it was recorded already. The caller has checked that both are
+    shared in the network now."""
+    assert network.id is not None and a.id is not None and b.id is not None
+    if a.org_id == b.org_id:
+        raise NetworkRuleError("same_org")
+    first, second = sorted((a.id, b.id))
+    if session.exec(
+        select(NetworkMatchDismissal.id).where(
+            NetworkMatchDismissal.network_id == network.id,
+            NetworkMatchDismissal.fault_a_id == first,
+            NetworkMatchDismissal.fault_b_id == second,
+        )
+    ).first():
+        return False
+    row = NetworkMatchDismissal(
+        network_id=network.id, fault_a_id=first, fault_b_id=second, dismissed_by_id=actor_id
+    )
+    session.add(row)
+    session.flush()
+    audit_log(
+        session,
+        "network_match.dismissed",
+        actor_id=actor_id,
+        org_id=None,
+        object_type="network_match_dismissal",
+        object_id=row.id,
+    )
+    return True

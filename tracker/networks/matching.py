@@ -14,11 +14,12 @@ import re
 from dataclasses import dataclass
 from itertools import combinations
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from ..faults.models import Fault
 from ..orgs.models import Organisation
 from . import sharing
+from .models import NetworkMatchDismissal
 from .sharing import SharedFault
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -82,9 +83,18 @@ class Suggestion:
 def suggestions(
     session: Session, network_id: int, orgs: list[Organisation], *, limit: int = 30
 ) -> list[Suggestion]:
-    """The best pairs not linked already (one statement, then Python)."""
+    """The best pairs neither linked already nor judged not the same (two statements,
+    then Python)."""
     if len(orgs) < 2:
         return []
+    dismissed = {
+        (a, b)
+        for a, b in session.exec(
+            select(NetworkMatchDismissal.fault_a_id, NetworkMatchDismissal.fault_b_id).where(
+                NetworkMatchDismissal.network_id == network_id
+            )
+        ).all()
+    }
     rows = session.exec(
         sharing.projection_select(network_id, orgs)
         .order_by(Fault.last_observed_on.desc().nulls_last(), Fault.id.desc())  # type: ignore[union-attr]
@@ -106,6 +116,8 @@ def suggestions(
     for group in by_authority.values():
         for a, b in combinations(group, 2):
             if group_orgs(a) & group_orgs(b):  # one organisation twice, or linked already
+                continue
+            if (min(a.id, b.id), max(a.id, b.id)) in dismissed:
                 continue
             score = similarity(a, b)
             if score >= MIN_SCORE:

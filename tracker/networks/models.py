@@ -112,6 +112,26 @@ class NetworkFaultLink(SQLModel, table=True):
     created_at: datetime = utc_field()
 
 
+class NetworkMatchDismissal(SQLModel, table=True):
+    """Two shared faults a nätverkssamordnare judged not to be the same systemfel: the
+    pair is no longer suggested (tracker.networks.matching). Stored with the smaller fault
+    id first."""
+
+    __dataversion_skip__ = True
+
+    __tablename__ = "network_match_dismissal"
+    __table_args__ = (
+        UniqueConstraint("network_id", "fault_a_id", "fault_b_id", name="uq_network_match_pair"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    network_id: int = Field(foreign_key="network.id", index=True, ondelete="CASCADE")
+    fault_a_id: int = Field(foreign_key="fault.id", ondelete="CASCADE")
+    fault_b_id: int = Field(foreign_key="fault.id", ondelete="CASCADE")
+    dismissed_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = utc_field()
+
+
 class NetworkReportDraft(SQLModel, table=True):
     """The nätverkssamordnare's edited text of the network's compiled "Uppmärksammade
     brister" for one year, made from the generated text (only what the members share).

@@ -23,7 +23,7 @@ from ..faults.forms import level_choices, status_labels
 from ..faults.models import STATUSES, Fault
 from ..params import bounded_int, search_text, to_int
 from ..timeutil import local, utcnow
-from . import matching, queries, services, sharing
+from . import linking, matching, queries, services, sharing
 from .context import NetworkAccess, my_networks, network_or_404
 from .forms import ActionForm, LinkForm, network_role_labels
 
@@ -203,6 +203,28 @@ def link(slug: str) -> Any:
     s.commit()
     flash(_("Systemfelen är kopplade till ett nätverksfel."), "success")
     return redirect(url_for("networks.fault", slug=slug, fault_id=a.id))
+
+
+@bp.route("/<slug>/matching/dismiss", methods=["POST"])
+@login_required
+def dismiss(slug: str) -> Any:
+    """ "Inte samma systemfel": the suggestion goes away for good."""
+    access = network_or_404(slug, coordinate=True)
+    form = LinkForm()
+    a = _shared_fault(access, form.a.data) if form.validate_on_submit() else None
+    b = _shared_fault(access, form.b.data) if a is not None else None
+    if a is None or b is None:
+        flash(_("Systemfelen delas inte längre i nätverket; inget ändrades."), "error")
+        return redirect(url_for("networks.matches", slug=slug)), 400
+    s = db.session()
+    try:
+        linking.dismiss(s, network=access.network, a=a, b=b, actor_id=current_user.id)
+    except services.NetworkRuleError as exc:
+        flash(rule_message(exc.code), "error")
+        return redirect(url_for("networks.matches", slug=slug)), 400
+    s.commit()
+    flash(_("Förslaget är borttaget: systemfelen föreslås inte som samma igen."), "success")
+    return redirect(url_for("networks.matches", slug=slug))
 
 
 @bp.route("/<slug>/faults/<int:fault_id>/unlink", methods=["POST"])
