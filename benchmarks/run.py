@@ -420,7 +420,7 @@ def measure(
     # warm both workers (templates, statement caches, what is kept): the writes first, as
     # they invalidate what the reads keep
     for tm in sorted(timings, key=lambda tm: tm.page.method != "POST"):
-        for _ in range(4 if tm.page.method == "GET" else 2):
+        for _ in range(6 if tm.page.method == "GET" else 2):
             once(tm.page)
     healthz: list[float] = []
     readyz: list[float] = []
