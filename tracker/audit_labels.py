@@ -87,6 +87,7 @@ ACTIONS = {
     "network_org.withdrawn": _l("Inbjudan till nätverk återkallad"),
     "network_report.created": _l("Utkast till nätverkets rapport skapat"),
     "network_report.finalised": _l("Nätverkets rapport markerad som slutlig"),
+    "network_report.reopened": _l("Nätverkets rapport öppnad för ändring igen"),
     "network_report.saved": _l("Utkast till nätverkets rapport sparat"),
     "network_role.removed": _l("Roll i nätverk borttagen"),
     "network_role.set": _l("Roll i nätverk given"),

@@ -282,3 +282,36 @@ def test_a_fault_kept_by_its_admin_leaves_the_generated_report(app, client, coor
     assert "Psykiatrin ställer in besök" not in md and "#### Psykiatri" not in md
     nacka = appendix_rows(md)["PO Nacka"]
     assert nacka[0] == "1" and nacka[1] in ("färre än 3", "dold")
+
+
+def test_a_final_report_is_opened_again_with_a_reason(app, client, coordinator, shared):
+    coordinator(client)
+    post(client, f"{URL}/draft", form_url=URL)
+    assert (
+        post(client, f"{URL}/final", {"version": "1", "confirm": "y"}, form_url=URL).status_code
+        == 302
+    )
+    # a reader cannot open it
+    reader = app.test_client()
+    coordinator(reader, role="natverksledamot")
+    refused = post(reader, f"{URL}/reopen", {"reason": "Fel", "version": "2"}, form_url=URL)
+    assert refused.status_code == 404
+    # no reason, or a personnummer in it: refused with the text kept
+    assert (
+        post(client, f"{URL}/reopen", {"reason": "", "version": "2"}, form_url=URL).status_code
+        == 400
+    )
+    typed = "Siffran för ombudet 811228-9874 var fel"
+    resp = post(client, f"{URL}/reopen", {"reason": typed, "version": "2"}, form_url=URL)
+    assert resp.status_code == 400 and typed in resp.get_data(as_text=True)
+    reason = "Nackas siffror för kvartal fyra kom sent."
+    resp = post(client, f"{URL}/reopen", {"reason": reason, "version": "2"}, form_url=URL)
+    assert resp.status_code == 302
+    with engine_session(app) as s:
+        draft = s.exec(select(NetworkReportDraft)).one()
+    assert not draft.final and draft.version == 3 and draft.reopen_reason == reason
+    page = client.get(URL).get_data(as_text=True)
+    assert reason in page and "Spara utkastet" in page  # editable again, and why
+    # opened once: a second try with the old version is refused
+    again = post(client, f"{URL}/reopen", {"reason": reason, "version": "2"}, form_url=URL)
+    assert again.status_code == 409

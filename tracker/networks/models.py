@@ -152,6 +152,13 @@ class NetworkReportDraft(SQLModel, table=True):
     version: int = Field(default=1)  # optimistic locking: a stale save is refused
     updated_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     updated_at: datetime = utc_field()
+    # The latest opening of the final report for changes, and why (kept; the audit log
+    # names only the draft).
+    reopen_reason: str = Field(
+        default="", sa_column=Column(Text, nullable=False, default="", info=FREE_TEXT)
+    )
+    reopened_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    reopened_at: datetime | None = utc_field(default_now=False, nullable=True)
 
 
 # ---- the network forum (issue #15 item 4) -------------------------------------------------

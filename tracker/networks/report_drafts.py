@@ -108,6 +108,38 @@ def finalise(
     _audit(session, "finalised", draft, actor_id)
 
 
+class NotFinal(Exception):
+    """Only a final report is opened again."""
+
+
+def reopen(
+    session: Session,
+    *,
+    draft: NetworkReportDraft,
+    version: int,
+    reason: str,
+    actor_id: int | None,
+) -> None:
+    """Open a final report for changes again, with the reason (kept on the draft, shown
+    on the page; the audit log names only the draft)."""
+    _locked(session, draft)
+    if not draft.final:
+        raise NotFinal
+    if draft.version != version:
+        raise StaleDraft
+    now = utcnow()
+    draft.final = False
+    draft.version += 1
+    draft.reopen_reason = reason.strip()
+    draft.reopened_by_id = actor_id
+    draft.reopened_at = now
+    draft.updated_by_id = actor_id
+    draft.updated_at = now
+    session.add(draft)
+    session.flush()
+    _audit(session, "reopened", draft, actor_id)
+
+
 def current_text(
     session: Session, network: Network, year: int, draft: NetworkReportDraft | None = None
 ) -> tuple[str, bool]:

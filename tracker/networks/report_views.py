@@ -44,6 +44,14 @@ class DraftForm(FlaskForm):
     version = HiddenField()
 
 
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Skäl till att rapporten öppnas igen"),
+        validators=[DataRequired(_l("Skriv ett skäl.")), Length(max=2000)],
+    )
+    version = HiddenField()
+
+
 class FinalForm(FlaskForm):
     confirm = BooleanField(
         _l(
@@ -84,6 +92,7 @@ def _page(
     draft: NetworkReportDraft | None,
     form: DraftForm | None = None,
     final_form: FinalForm | None = None,
+    reopen_form: ReopenForm | None = None,
     status: int = 200,
 ) -> Any:
     s = db.session()
@@ -97,6 +106,10 @@ def _page(
         final_form = FinalForm(formdata=None)
         if draft is not None:
             final_form.version.data = str(draft.version)
+    if reopen_form is None:
+        reopen_form = ReopenForm(formdata=None)
+        if draft is not None:
+            reopen_form.version.data = str(draft.version)
     return render_template(
         "networks/report.html",
         **_ctx(
@@ -108,6 +121,7 @@ def _page(
             draft=draft,
             form=form,
             final_form=final_form,
+            reopen_form=reopen_form,
             create_form=CreateForm(),
         ),
     ), status
@@ -229,3 +243,35 @@ def report_finalise(slug: str, year: int) -> Any:
     s.commit()
     flash(_("Rapporten är markerad som slutlig."), "success")
     return redirect(url_for("networks.report", slug=access.network.slug, year=year))
+
+
+@bp.route("/<slug>/reports/<int:year>/reopen", methods=["POST"])
+@login_required
+def report_reopen(slug: str, year: int) -> Any:
+    """A nätverkssamordnare opens a final report for changes again, with a reason."""
+    access = _reader(slug, coordinate=True)
+    draft = _draft_or_404(access, year)
+    form = ReopenForm()
+    version = to_int(form.version.data)
+    if not (form.validate_on_submit() and version is not None) or not guard_form(
+        form, ["reason"], blocking_only=True
+    ):
+        return _page(access, year, draft=draft, reopen_form=form, status=400)
+    s = db.session()
+    try:
+        report_drafts.reopen(
+            s,
+            draft=draft,
+            version=version,
+            reason=form.reason.data or "",
+            actor_id=current_user.id,
+        )
+    except (report_drafts.StaleDraft, report_drafts.NotFinal):
+        s.rollback()
+        form.form_errors.append(_stale_message())
+        return _page(access, year, draft=_draft_or_404(access, year), reopen_form=form, status=409)
+    s.commit()
+    flash(_("Rapporten är öppnad för ändring igen."), "success")
+    return redirect(
+        url_for("networks.report", slug=access.network.slug, year=year, _anchor="draft")
+    )
