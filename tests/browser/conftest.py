@@ -318,3 +318,29 @@ def login(page: Page, email: str, password: str = PASSWORD) -> Page:
         reason = alert.inner_text() if alert.count() else "no message"
         pytest.fail(f"log-in as {email} failed: {reason}", pytrace=False)
     return page
+
+
+VIEWPORTS = [pytest.param(MOBILE, id="360px"), pytest.param(DESKTOP, id="1280px")]
+
+
+def load_demo_data(app: Flask) -> None:
+    """The demo data (`make run`) in the test's database."""
+    from sqlmodel import Session
+
+    from tracker.demo import load_demo
+
+    with Session(app.extensions["db_engine"]) as s:
+        load_demo(s)
+        s.commit()
+
+
+def check_page(
+    page: Page, viewport: tuple[int, int], factory: PageFactory, *, refused: bool = False
+) -> None:
+    """axe-clean, no sideways scrolling at 360 px, the CSP held and nothing failed in the
+    browser – but, with `refused`, a refused form's 400."""
+    assert_axe_clean(page)
+    if viewport == MOBILE:
+        assert_no_horizontal_scroll(page)
+    assert csp_violations(page) == []
+    assert [e for e in factory.errors(page) if not (refused and "400" in e)] == []

@@ -7,86 +7,66 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from sqlmodel import Session
 
 from tests.browser.conftest import (
-    DESKTOP,
-    MOBILE,
     PLAYWRIGHT_MISSING,
+    VIEWPORTS,
     PageFactory,
-    assert_axe_clean,
-    assert_no_horizontal_scroll,
-    csp_violations,
+    check_page,
+    load_demo_data,
     skip_or_fail,
 )
-from tracker.demo import DEMO_PASSWORD, load_demo
+from tracker.demo import DEMO_PASSWORD
 
 try:
     from playwright.sync_api import expect
 except ImportError:  # pragma: no cover - the test extra is not installed
     skip_or_fail(PLAYWRIGHT_MISSING)
 
-VIEWPORTS = [pytest.param(MOBILE, id="360px"), pytest.param(DESKTOP, id="1280px")]
-
-
-def _demo(app: Flask) -> None:
-    with Session(app.extensions["db_engine"]) as s:
-        load_demo(s)
-        s.commit()
-
-
-def _check(page, viewport, factory: PageFactory, *, refused: bool = False) -> None:
-    assert_axe_clean(page)
-    if viewport == MOBILE:
-        assert_no_horizontal_scroll(page)
-    assert csp_violations(page) == []
-    # a refused form answers 400, which the browser logs as a failed resource
-    assert [e for e in factory.errors(page) if not (refused and "400" in e)] == []
-
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_network_forum_of_the_coordinator(
     app: Flask, page_factory: PageFactory, sign_in, viewport
 ) -> None:
-    _demo(app)
+    load_demo_data(app)
     page = page_factory(*viewport)
     sign_in(page, "natverk@demo.se", DEMO_PASSWORD)
     page.goto("/networks/stockholm/")
     page.get_by_role("link", name="Nätverksforum").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Nätverksforum")
-    _check(page, viewport, page_factory)
+    check_page(page, viewport, page_factory)
     page.get_by_role("link", name="Samverkansforum Stockholm").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Samverkansforum Stockholm")
-    _check(page, viewport, page_factory)
+    check_page(page, viewport, page_factory)
     page.get_by_role("link", name="Möte").last.click()  # newest first: the held one is last
     expect(page.get_by_text("protokollet är justerat och låst")).to_be_visible()
-    _check(page, viewport, page_factory)
+    check_page(page, viewport, page_factory)
     page.go_back()
     page.get_by_role("link", name="Möte").first.click()  # the planned meeting
     expect(page.get_by_role("heading", name="1. Uppföljning")).to_be_visible()
     expect(page.get_by_text("Ta fram förslag på direktlinje").first).to_be_visible()
-    _check(page, viewport, page_factory)
+    check_page(page, viewport, page_factory)
     decision = page.get_by_label("Beslut").first
     decision.fill("Gäller 19121212-1212")
     page.get_by_role("button", name="Spara protokollet").first.click()
     expect(page.get_by_role("alert").first).to_be_visible()
     expect(page.get_by_label("Beslut").first).to_have_value("Gäller 19121212-1212")
-    _check(page, viewport, page_factory, refused=True)
+    check_page(page, viewport, page_factory, refused=True)
     page.get_by_label("Beslut").first.fill("Direktlinjen införs i januari.")
     page.get_by_role("button", name="Spara protokollet").first.click()
     expect(page.get_by_text("är sparat")).to_be_visible()
     expect(page.get_by_label("Beslut").first).to_have_value("Direktlinjen införs i januari.")
-    _check(page, viewport, page_factory, refused=True)  # the page's log keeps the 400
+    check_page(page, viewport, page_factory, refused=True)  # the page's log keeps the 400
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_decision_in_the_members_fault_box(
     app: Flask, page_factory: PageFactory, sign_in, viewport
 ) -> None:
-    _demo(app)
+    load_demo_data(app)
     page = page_factory(*viewport)
     sign_in(page, "admin@demo.se", DEMO_PASSWORD)
     page.goto("/faults/")
     page.get_by_role("link", name="Försörjningsstöd svårt att nå per telefon").first.click()
     expect(page.get_by_text("Beslut i nätverkets forum")).to_be_visible()
-    _check(page, viewport, page_factory)
+    check_page(page, viewport, page_factory)

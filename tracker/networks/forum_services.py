@@ -222,30 +222,24 @@ def save_minutes(
     )
 
 
-def mark_held(session: Session, *, meeting: NetworkMeeting, actor_id: int | None) -> None:
+def _end_planned(
+    session: Session, meeting: NetworkMeeting, status: str, action: str, actor_id: int | None
+) -> None:
+    """A planned meeting held (genomfort) or cancelled (installt)."""
     if meeting.status != "planerat":
         raise NetworkRuleError("not_planned")
-    meeting.status = "genomfort"
+    meeting.status = status
     session.add(meeting)
     session.flush()
-    _audit(
-        session, "network_meeting.held", actor_id=actor_id, obj="network_meeting", oid=meeting.id
-    )
+    _audit(session, action, actor_id=actor_id, obj="network_meeting", oid=meeting.id)
+
+
+def mark_held(session: Session, *, meeting: NetworkMeeting, actor_id: int | None) -> None:
+    _end_planned(session, meeting, "genomfort", "network_meeting.held", actor_id)
 
 
 def cancel(session: Session, *, meeting: NetworkMeeting, actor_id: int | None) -> None:
-    if meeting.status != "planerat":
-        raise NetworkRuleError("not_planned")
-    meeting.status = "installt"
-    session.add(meeting)
-    session.flush()
-    _audit(
-        session,
-        "network_meeting.cancelled",
-        actor_id=actor_id,
-        obj="network_meeting",
-        oid=meeting.id,
-    )
+    _end_planned(session, meeting, "installt", "network_meeting.cancelled", actor_id)
 
 
 def finalise(session: Session, *, meeting: NetworkMeeting, actor_id: int | None) -> None:

@@ -67,6 +67,26 @@ def _locked(session: Session, draft: NetworkReportDraft) -> NetworkReportDraft:
     return draft
 
 
+def _checked(session: Session, draft: NetworkReportDraft, version: int) -> None:
+    """Lock the draft; refuse a change of a final one or one typed against another version."""
+    _locked(session, draft)
+    if draft.final:
+        raise FinalDraft
+    if draft.version != version:
+        raise StaleDraft
+
+
+def _changed(
+    session: Session, draft: NetworkReportDraft, action: str, actor_id: int | None
+) -> None:
+    draft.version += 1
+    draft.updated_by_id = actor_id
+    draft.updated_at = utcnow()
+    session.add(draft)
+    session.flush()
+    _audit(session, action, draft, actor_id)
+
+
 def save_draft(
     session: Session,
     *,
@@ -76,36 +96,18 @@ def save_draft(
     actor_id: int | None,
 ) -> None:
     """Save the text when `version` is the draft's version now; StaleDraft otherwise."""
-    _locked(session, draft)
-    if draft.final:
-        raise FinalDraft
-    if draft.version != version:
-        raise StaleDraft
+    _checked(session, draft, version)
     draft.markdown = markdown
-    draft.version += 1
-    draft.updated_by_id = actor_id
-    draft.updated_at = utcnow()
-    session.add(draft)
-    session.flush()
-    _audit(session, "saved", draft, actor_id)
+    _changed(session, draft, "saved", actor_id)
 
 
 def finalise(
     session: Session, *, draft: NetworkReportDraft, version: int, actor_id: int | None
 ) -> None:
     """Mark the draft final, as it was when the coordinator confirmed (`version`)."""
-    _locked(session, draft)
-    if draft.final:
-        raise FinalDraft
-    if draft.version != version:
-        raise StaleDraft
+    _checked(session, draft, version)
     draft.final = True
-    draft.version += 1
-    draft.updated_by_id = actor_id
-    draft.updated_at = utcnow()
-    session.add(draft)
-    session.flush()
-    _audit(session, "finalised", draft, actor_id)
+    _changed(session, draft, "finalised", actor_id)
 
 
 class NotFinal(Exception):
@@ -127,17 +129,11 @@ def reopen(
         raise NotFinal
     if draft.version != version:
         raise StaleDraft
-    now = utcnow()
     draft.final = False
-    draft.version += 1
     draft.reopen_reason = reason.strip()
     draft.reopened_by_id = actor_id
-    draft.reopened_at = now
-    draft.updated_by_id = actor_id
-    draft.updated_at = now
-    session.add(draft)
-    session.flush()
-    _audit(session, "reopened", draft, actor_id)
+    draft.reopened_at = utcnow()
+    _changed(session, draft, "reopened", actor_id)
 
 
 def current_text(
