@@ -470,3 +470,79 @@ def test_approved_minutes_are_mailed_once_to_the_networks_people(app, client, se
     assert "Staden inför en direktlinje." in mails[0].text_body
     assert "Telefontider" in mails[0].text_body and "Protokoll" in mails[0].subject
     assert "Staden inför en direktlinje." in mails[0].html_body
+
+
+def test_the_meeting_as_a_calendar_invitation(app, client, session, make, network, setup):
+    """The .ics – read by two parsers – and attached to the agenda e-mail."""
+    import icalendar
+    import vobject
+
+    forum = setup["forum"]
+    a, _nf = setup["one"]
+    _escalate(client, a.id, forum.id)
+    m = _plan(client, forum.id, date.today() + timedelta(days=10))
+    page = client.get(f"{BASE}/meetings/{m}").get_data(as_text=True)
+    assert f"{BASE}/meetings/{m}.ics" in page
+    resp = client.get(f"{BASE}/meetings/{m}.ics")
+    assert resp.status_code == 200 and resp.mimetype == "text/calendar"
+    (event,) = icalendar.Calendar.from_ical(resp.data).walk("VEVENT")
+    meeting = session.get(NetworkMeeting, m)
+    assert event.decoded("dtstart") == meeting.starts_at
+    assert "Samverkansforum" in str(event["summary"]) and "Telefontider" in str(
+        event["description"]
+    )
+    assert str(event["attendee"]).lower() == f"mailto:{setup['user'].email}"
+    other = vobject.readOne(resp.data.decode())
+    assert other.vevent.uid.value == str(event["uid"])
+    # the agenda e-mail carries it
+    with app.app_context():
+        assert forum_digest.queue_network_digests(
+            db.session(), now=meeting.starts_at - timedelta(days=2)
+        )
+    session.expire_all()
+    (mail,) = session.exec(select(OutboxMessage).where(OutboxMessage.kind == "network")).all()
+    assert [att["filename"] for att in mail.attachments] == [f"mote-{m}.ics"]
+    # a member organisation's worker without a network role: not there
+    worker = app.test_client()
+    do_login(worker, make.user("samordnare", "soderort").email)
+    assert worker.get(f"{BASE}/meetings/{m}.ics").status_code == 404
+
+
+def test_agenda_items_are_reordered_before_the_meeting(app, client, session, make, setup):
+    forum = setup["forum"]
+    (a, _one), (b, _two) = setup["one"], setup["two"]
+    _escalate(client, a.id, forum.id)
+    _escalate(client, b.id, forum.id)
+    m = _plan(client, forum.id, date.today() + timedelta(days=10))
+    first, second = _items(session, m)
+    page = client.get(f"{BASE}/meetings/{m}").get_data(as_text=True)
+    assert page.index(first.title) < page.index(second.title)
+    url = f"{BASE}/meetings/{m}/items/{second.id}/move"
+    resp = post(client, url, {"dir": "up"}, form_url=f"{BASE}/meetings/{m}")
+    assert resp.status_code == 302
+    page = client.get(f"{BASE}/meetings/{m}").get_data(as_text=True)
+    assert page.index(second.title) < page.index(first.title)
+    assert (
+        post(client, url, {"dir": "sideways"}, form_url=f"{BASE}/meetings/{m}").status_code == 400
+    )
+    # a reader cannot, and after the meeting nobody can
+    reader = app.test_client()
+    ledamot = make.user("ombud", None, email="ledamot.move@example.se")
+    with engine_session(app) as s:
+        services.set_role(
+            s,
+            network=s.get(Network, ledamot_network(app)),
+            user_id=ledamot.id,
+            role="natverksledamot",
+            actor_id=None,
+        )
+        s.commit()
+    do_login(reader, ledamot.email)
+    assert post(reader, url, {"dir": "down"}, form_url=f"{BASE}/").status_code == 404
+    _step(client, m, "held")
+    assert post(client, url, {"dir": "down"}, form_url=f"{BASE}/meetings/{m}").status_code == 400
+
+
+def ledamot_network(app) -> int:
+    with engine_session(app) as s:
+        return s.exec(select(Network.id)).one()

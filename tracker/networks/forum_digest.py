@@ -12,10 +12,12 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
+from icalendar import Calendar, Event, vCalAddress
 from markupsafe import Markup
 from sqlmodel import Session, col, select
 
 from ..accounts.models import User
+from ..digests.outbox import attachment
 from ..meetings.forms import outcome_labels
 from ..outbox import OutboxMessage, queue
 from ..text import render_markdown
@@ -69,7 +71,7 @@ def agenda_markdown(page: MeetingPage, network_name: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _people(session: Session, network_id: int) -> list[User]:
+def people(session: Session, network_id: int) -> list[User]:
     """Everyone with a role in the network whose account is active."""
     return list(
         session.exec(
@@ -110,6 +112,45 @@ def minutes_markdown(page: MeetingPage, network_name: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def meeting_ics(page: MeetingPage, network: Network, people: list[User]) -> bytes:
+    """The meeting as a calendar invitation (as an organisation's, tracker.meetings.export):
+    a stable UID, so a cancellation replaces the same event in the calendar programs; the
+    network's people as attendees."""
+    m = page.meeting
+    base = str(current_app.config.get("BASE_URL", "")).rstrip("/")
+    host = base.split("://", 1)[-1].split("/", 1)[0] or "localhost"
+    cancelled = m.status == "installt"
+    cal = Calendar()
+    cal.add("prodid", "-//Systemfel tracker//SV")
+    cal.add("version", "2.0")
+    cal.add("method", "CANCEL" if cancelled else "REQUEST")
+    ev = Event()
+    ev.add("uid", f"network-meeting-{m.id}@{host}")
+    ev.add("sequence", 1 if cancelled else 0)
+    ev.add("dtstamp", utcnow())
+    ev.add("dtstart", m.starts_at)
+    ev.add("dtend", m.starts_at + timedelta(hours=2))
+    ev.add("summary", f"{page.forum.name}: möte ({network.name})")
+    if m.place:
+        ev.add("location", m.place)
+    sender = str(current_app.config.get("MAIL_DEFAULT_SENDER") or f"systemfel@{host}")
+    ev.add("organizer", vCalAddress(f"mailto:{sender}"), parameters={"CN": page.forum.name})
+    for person in people:
+        ev.add(
+            "attendee",
+            vCalAddress(f"mailto:{person.email}"),
+            parameters={"CN": person.name, "ROLE": "REQ-PARTICIPANT", "RSVP": "FALSE"},
+        )
+    url = f"{base}/networks/{network.slug}/meetings/{m.id}"
+    titles = [f"- {row.item.title}" for row in page.rows]
+    ev.add("description", "\n".join([f"{_('Dagordning')}:", *titles, "", url]))
+    ev.add("url", url)
+    ev.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    cal.add_component(ev)
+    data: bytes = cal.to_ical()
+    return data
+
+
 def queue_minutes(session: Session, network: Network, meeting: NetworkMeeting) -> int:
     """Queue the approved minutes for everyone with a role in the network, once per
     meeting and person; in the caller's transaction (it commits with the approval)."""
@@ -122,7 +163,7 @@ def queue_minutes(session: Session, network: Network, meeting: NetworkMeeting) -
     link = Markup('<p><a href="{}">{}</a></p>').format(url, _("Öppna mötet i verktyget"))
     html = str(render_markdown(text) + link)
     queued = 0
-    for person in _people(session, network.id):
+    for person in people(session, network.id):
         msg = queue(
             session,
             dedup_key=f"network-minutes:{meeting.id}:{person.id}",
@@ -153,8 +194,8 @@ def queue_network_digests(session: Session, *, now: datetime | None = None) -> i
         if now < send_from(meeting, forum):
             continue
         assert network.id is not None
-        people = _people(session, network.id)
-        keys = {p.id: f"network-agenda:{meeting.id}:{p.id}" for p in people}
+        everyone = people(session, network.id)
+        keys = {p.id: f"network-agenda:{meeting.id}:{p.id}" for p in everyone}
         sent = set(
             session.exec(
                 select(OutboxMessage.dedup_key).where(
@@ -162,8 +203,8 @@ def queue_network_digests(session: Session, *, now: datetime | None = None) -> i
                 )
             ).all()
         )
-        people = [p for p in people if keys[p.id] not in sent]
-        if not people:
+        due = [p for p in everyone if keys[p.id] not in sent]
+        if not due:
             continue  # most passes: everyone has it already
         assert network.id is not None
         page = meeting_page(session, network.id, meeting)
@@ -173,7 +214,10 @@ def queue_network_digests(session: Session, *, now: datetime | None = None) -> i
             "networks/forum_email.html", p=page, network=network, url=url, when=_when(page)
         )
         subject = " ".join(f"{_('Dagordning')}: {forum.name} {_when(page)}".split())[:300]
-        for person in people:
+        ics = attachment(
+            f"mote-{meeting.id}.ics", "text/calendar", meeting_ics(page, network, everyone)
+        )
+        for person in due:
             if (
                 queue(
                     session,
@@ -184,6 +228,7 @@ def queue_network_digests(session: Session, *, now: datetime | None = None) -> i
                     subject=subject,
                     text_body=f"{text}\n{url}\n",
                     html_body=html,
+                    attachments=[ics],
                 )
                 is not None
             ):

@@ -184,6 +184,24 @@ def forum_action_done(slug: str, action_id: int) -> Any:
     return _back(slug, meeting)
 
 
+@bp.route("/<slug>/meetings/<int:meeting_id>/items/<int:item_id>/move", methods=["POST"])
+@login_required
+def forum_item_move(slug: str, meeting_id: int, item_id: int) -> Any:
+    """Up or down within its section, for a planned meeting."""
+    access = reader(slug, coordinate=True)
+    meeting = _meeting(access, meeting_id)
+    item = _item(meeting, item_id)
+    if not ActionForm().validate_on_submit() or request.form.get("dir") not in ("up", "down"):
+        abort(400)
+    s = db.session()
+    try:
+        forum_services.move_item(s, meeting=meeting, item=item, up=request.form.get("dir") == "up")
+    except NetworkRuleError as exc:
+        return _refused(slug, meeting, exc)
+    s.commit()
+    return _back(slug, meeting, f"item-{item.id}")
+
+
 def _meeting_step(slug: str, meeting_id: int, step: str) -> Any:
     access = reader(slug, coordinate=True)
     meeting = _meeting(access, meeting_id)

@@ -190,6 +190,32 @@ def build_agenda(session: Session, meeting: NetworkMeeting) -> int:
     return added
 
 
+def move_item(
+    session: Session, *, meeting: NetworkMeeting, item: NetworkAgendaItem, up: bool
+) -> None:
+    """Move an agenda item one step up or down within its section, before the meeting."""
+    if meeting.status != "planerat":
+        raise NetworkRuleError("not_planned")
+    siblings = list(
+        session.exec(
+            select(NetworkAgendaItem)
+            .where(
+                NetworkAgendaItem.meeting_id == meeting.id,
+                NetworkAgendaItem.section == item.section,
+            )
+            .order_by(col(NetworkAgendaItem.position), col(NetworkAgendaItem.id))
+        ).all()
+    )
+    i = next(n for n, other in enumerate(siblings) if other.id == item.id)
+    j = i - 1 if up else i + 1
+    if 0 <= j < len(siblings):
+        siblings[i], siblings[j] = siblings[j], siblings[i]
+    for n, other in enumerate(siblings, start=1):
+        other.position = n
+        session.add(other)
+    session.flush()
+
+
 def editable(meeting: NetworkMeeting) -> bool:
     return not meeting.minutes_final and meeting.status != "installt"
 

@@ -234,5 +234,21 @@ def forum_agenda_md(slug: str, meeting_id: int) -> Any:
     )
 
 
+@bp.route("/<slug>/meetings/<int:meeting_id>.ics")
+@login_required
+def forum_meeting_ics(slug: str, meeting_id: int) -> Any:
+    """The meeting as a calendar invitation, for the network's people."""
+    access = reader(slug)
+    meeting = get_in_network_or_404(NetworkMeeting, meeting_id, access)
+    s = db.session()
+    page = forum_queries.meeting_page(s, access.network_id, meeting)
+    data = forum_digest.meeting_ics(page, access.network, forum_digest.people(s, access.network_id))
+    return Response(
+        data,
+        mimetype="text/calendar",
+        headers={"Content-Disposition": f'attachment; filename="mote-{meeting.id}.ics"'},
+    )
+
+
 # The meeting page, minutes and action items register on this blueprint too.
 from . import forum_minutes_views as _forum_minutes_views  # noqa: E402,F401
