@@ -89,6 +89,16 @@ def network_or_404(slug: str, *, coordinate: bool = False) -> NetworkAccess:
     return access
 
 
+def network_role_or_404(slug: str, *, coordinate: bool = False) -> NetworkAccess:
+    """As `network_or_404`, for the pages of the people with a network role only (the
+    forums, the compiled report): a worker of a member organisation, who may read the
+    register, gets a 404 here."""
+    access = network_or_404(slug, coordinate=coordinate)
+    if access.role is None:
+        abort(404)
+    return access
+
+
 def in_network(model: type[SQLModel], access: NetworkAccess) -> Any:
     """The WHERE clause that keeps a network-owned `model` to this network."""
     return model.network_id == access.network_id  # type: ignore[attr-defined]

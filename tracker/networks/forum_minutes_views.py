@@ -16,11 +16,11 @@ from ..guard import guard_form
 from ..params import to_int
 from ..timeutil import local
 from . import forum_digest, forum_queries, forum_services
-from .context import NetworkAccess, get_in_network_or_404
+from .context import NetworkAccess, get_in_network_or_404, network_role_or_404
 from .errors import NetworkRuleError
 from .forms import ActionForm
 from .forum_forms import NetworkActionForm, NetworkMinutesForm
-from .forum_views import bp, forum_ctx, forum_rule_message, reader
+from .forum_views import bp, forum_ctx, forum_rule_message
 from .models import NetworkActionItem, NetworkAgendaItem, NetworkMeeting
 
 MINUTES_TEXTS = ["discussion", "decision", "responsible"]
@@ -101,14 +101,14 @@ def _refused(slug: str, meeting: NetworkMeeting, exc: NetworkRuleError) -> Any:
 @bp.route("/<slug>/meetings/<int:meeting_id>")
 @login_required
 def forum_meeting(slug: str, meeting_id: int) -> Any:
-    access = reader(slug)
+    access = network_role_or_404(slug)
     return _page(access, _meeting(access, meeting_id))
 
 
 @bp.route("/<slug>/meetings/<int:meeting_id>/items/<int:item_id>", methods=["POST"])
 @login_required
 def forum_minutes(slug: str, meeting_id: int, item_id: int) -> Any:
-    access = reader(slug, coordinate=True)
+    access = network_role_or_404(slug, coordinate=True)
     meeting = _meeting(access, meeting_id)
     item = _item(meeting, item_id)
     form = _minutes_form(item, posted=True)
@@ -139,7 +139,7 @@ def forum_minutes(slug: str, meeting_id: int, item_id: int) -> Any:
 @bp.route("/<slug>/meetings/<int:meeting_id>/items/<int:item_id>/actions", methods=["POST"])
 @login_required
 def forum_action_add(slug: str, meeting_id: int, item_id: int) -> Any:
-    access = reader(slug, coordinate=True)
+    access = network_role_or_404(slug, coordinate=True)
     meeting = _meeting(access, meeting_id)
     item = _item(meeting, item_id)
     form = NetworkActionForm(prefix=f"a{item.id}")
@@ -165,7 +165,7 @@ def forum_action_add(slug: str, meeting_id: int, item_id: int) -> Any:
 @bp.route("/<slug>/actions/<int:action_id>/done", methods=["POST"])
 @login_required
 def forum_action_done(slug: str, action_id: int) -> Any:
-    access = reader(slug, coordinate=True)
+    access = network_role_or_404(slug, coordinate=True)
     action = get_in_network_or_404(NetworkActionItem, action_id, access)
     # back to the meeting the button was on (one of the network's), else the action's own
     back_id = to_int(request.form.get("meeting"))
@@ -188,7 +188,7 @@ def forum_action_done(slug: str, action_id: int) -> Any:
 @login_required
 def forum_item_move(slug: str, meeting_id: int, item_id: int) -> Any:
     """Up or down within its section, for a planned meeting."""
-    access = reader(slug, coordinate=True)
+    access = network_role_or_404(slug, coordinate=True)
     meeting = _meeting(access, meeting_id)
     item = _item(meeting, item_id)
     if not ActionForm().validate_on_submit() or request.form.get("dir") not in ("up", "down"):
@@ -203,7 +203,7 @@ def forum_item_move(slug: str, meeting_id: int, item_id: int) -> Any:
 
 
 def _meeting_step(slug: str, meeting_id: int, step: str) -> Any:
-    access = reader(slug, coordinate=True)
+    access = network_role_or_404(slug, coordinate=True)
     meeting = _meeting(access, meeting_id)
     if not ActionForm().validate_on_submit():
         abort(400)

@@ -71,13 +71,17 @@ def forums(session: Session, network_id: int) -> list[NetworkForum]:
     )
 
 
-def meetings_of(session: Session, network_id: int) -> list[NetworkMeeting]:
-    """Every meeting of the network's forums, newest first (one statement)."""
+def meetings_of(
+    session: Session, network_id: int, *, forum_id: int | None = None
+) -> list[NetworkMeeting]:
+    """Every meeting of the network's forums (or of one forum), newest first (one
+    statement)."""
+    q = select(NetworkMeeting).where(NetworkMeeting.network_id == network_id)
+    if forum_id is not None:
+        q = q.where(NetworkMeeting.forum_id == forum_id)
     return list(
         session.exec(
-            select(NetworkMeeting)
-            .where(NetworkMeeting.network_id == network_id)
-            .order_by(col(NetworkMeeting.starts_at).desc(), col(NetworkMeeting.id).desc())
+            q.order_by(col(NetworkMeeting.starts_at).desc(), col(NetworkMeeting.id).desc())
         ).all()
     )
 

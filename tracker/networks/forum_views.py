@@ -1,7 +1,7 @@
 """The network forum's pages: the forums and their meetings, creating a forum, planning a
 meeting (its agenda is built from the escalations), escalating a network fault, and the
 agenda as Markdown. The nätverkssamordnare manages, a nätverksledamot reads; anyone else
-– also a worker of a member organisation – gets a 404 (network_or_404)."""
+– also a worker of a member organisation – gets a 404 (network_role_or_404)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ..guard import guard_form
 from ..meetings.forms import outcome_labels
 from ..timeutil import local, utcnow
 from . import forum_digest, forum_queries, forum_services, queries, sharing
-from .context import NetworkAccess, get_in_network_or_404, network_or_404
+from .context import NetworkAccess, get_in_network_or_404, network_role_or_404
 from .errors import NetworkRuleError
 from .forum_forms import (
     NetworkEscalateForm,
@@ -42,14 +42,6 @@ def forum_rule_message(code: str) -> str:
         "not_held": _("Markera mötet som genomfört först."),
         "action_closed": _("Åtgärden är redan klar."),
     }.get(code, _("Ändringen gick inte att göra."))
-
-
-def reader(slug: str, *, coordinate: bool = False) -> NetworkAccess:
-    """A person with a network role; 404 for anyone else (also a member's worker)."""
-    access = network_or_404(slug, coordinate=coordinate)
-    if access.role is None:
-        abort(404)
-    return access
 
 
 def forum_ctx(access: NetworkAccess, **kw: Any) -> dict[str, Any]:
@@ -87,13 +79,13 @@ def _forums_page(
 @bp.route("/<slug>/forums/")
 @login_required
 def forums(slug: str) -> Any:
-    return _forums_page(reader(slug))
+    return _forums_page(network_role_or_404(slug))
 
 
 @bp.route("/<slug>/forums/", methods=["POST"])
 @login_required
 def forum_create(slug: str) -> Any:
-    access = reader(slug, coordinate=True)
+    access = network_role_or_404(slug, coordinate=True)
     form = NetworkForumForm()
     if not (form.validate_on_submit() and guard_form(form, ["name"], blocking_only=True)):
         return _forums_page(access, form, 400)
@@ -122,9 +114,7 @@ def _forum_page(
     status: int = 200,
 ) -> Any:
     s = db.session()
-    meetings = [
-        m for m in forum_queries.meetings_of(s, access.network_id) if m.forum_id == forum.id
-    ]
+    meetings = forum_queries.meetings_of(s, access.network_id, forum_id=forum.id)
     html = render_template(
         "networks/forum_forum.html",
         **forum_ctx(
@@ -141,14 +131,14 @@ def _forum_page(
 @bp.route("/<slug>/forums/<int:forum_id>")
 @login_required
 def forum(slug: str, forum_id: int) -> Any:
-    access = reader(slug)
+    access = network_role_or_404(slug)
     return _forum_page(access, get_in_network_or_404(NetworkForum, forum_id, access))
 
 
 @bp.route("/<slug>/forums/<int:forum_id>/meetings", methods=["POST"])
 @login_required
 def forum_plan(slug: str, forum_id: int) -> Any:
-    access = reader(slug, coordinate=True)
+    access = network_role_or_404(slug, coordinate=True)
     forum = get_in_network_or_404(NetworkForum, forum_id, access)
     form = NetworkMeetingForm()
     if not (form.validate_on_submit() and guard_form(form, ["place"], blocking_only=True)):
@@ -193,7 +183,7 @@ def _escalate_form(access: NetworkAccess) -> NetworkEscalateForm:
 @bp.route("/<slug>/faults/<int:fault_id>/escalate", methods=["GET", "POST"])
 @login_required
 def forum_escalate(slug: str, fault_id: int) -> Any:
-    access = reader(slug, coordinate=True)
+    access = network_role_or_404(slug, coordinate=True)
     grp = _group(access, fault_id)
     form = _escalate_form(access)
     if request.method == "GET":
@@ -223,7 +213,7 @@ def forum_escalate(slug: str, fault_id: int) -> Any:
 @bp.route("/<slug>/meetings/<int:meeting_id>/agenda.md")
 @login_required
 def forum_agenda_md(slug: str, meeting_id: int) -> Any:
-    access = reader(slug)
+    access = network_role_or_404(slug)
     meeting = get_in_network_or_404(NetworkMeeting, meeting_id, access)
     page = forum_queries.meeting_page(db.session(), access.network_id, meeting)
     text = forum_digest.agenda_markdown(page, access.network.name)
@@ -238,7 +228,7 @@ def forum_agenda_md(slug: str, meeting_id: int) -> Any:
 @login_required
 def forum_meeting_ics(slug: str, meeting_id: int) -> Any:
     """The meeting as a calendar invitation, for the network's people."""
-    access = reader(slug)
+    access = network_role_or_404(slug)
     meeting = get_in_network_or_404(NetworkMeeting, meeting_id, access)
     s = db.session()
     page = forum_queries.meeting_page(s, access.network_id, meeting)

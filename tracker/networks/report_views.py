@@ -21,7 +21,7 @@ from ..params import to_int
 from ..text import render_markdown
 from ..timeutil import local, utcnow
 from . import report_drafts
-from .context import NetworkAccess, network_or_404
+from .context import NetworkAccess, network_role_or_404
 from .models import NetworkReportDraft
 from .views import _ctx, bp
 
@@ -67,15 +67,6 @@ def _year(year: int) -> int:
     if not 2000 <= year <= local(utcnow()).year + 1:
         abort(404)
     return year
-
-
-def _reader(slug: str, *, coordinate: bool = False) -> NetworkAccess:
-    """The network for a person with a network role in it; 404 for anyone else (a
-    worker of a member organisation has the organisation's own report)."""
-    access = network_or_404(slug, coordinate=coordinate)
-    if access.role is None:
-        abort(404)
-    return access
 
 
 def _draft_or_404(access: NetworkAccess, year: int) -> NetworkReportDraft:
@@ -131,14 +122,14 @@ def _page(
 @login_required
 def report_latest(slug: str) -> Any:
     """This year's report (the navigation's link)."""
-    access = _reader(slug)
+    access = network_role_or_404(slug)
     return redirect(url_for("networks.report", slug=access.network.slug, year=local(utcnow()).year))
 
 
 @bp.route("/<slug>/reports/<int:year>")
 @login_required
 def report(slug: str, year: int) -> Any:
-    access = _reader(slug)
+    access = network_role_or_404(slug)
     year = _year(year)
     draft = report_drafts.get_draft(db.session(), access.network_id, year)
     return _page(access, year, draft=draft)
@@ -147,7 +138,7 @@ def report(slug: str, year: int) -> Any:
 @bp.route("/<slug>/reports/<int:year>.<fmt>")
 @login_required
 def report_export(slug: str, year: int, fmt: str) -> Any:
-    access = _reader(slug)
+    access = network_role_or_404(slug)
     if fmt not in MIME:
         abort(404)
     year = _year(year)
@@ -164,7 +155,7 @@ def report_export(slug: str, year: int, fmt: str) -> Any:
 @bp.route("/<slug>/reports/<int:year>/draft", methods=["POST"])
 @login_required
 def report_create_draft(slug: str, year: int) -> Any:
-    access = _reader(slug, coordinate=True)
+    access = network_role_or_404(slug, coordinate=True)
     year = _year(year)
     if not CreateForm().validate_on_submit():
         abort(400)
@@ -193,7 +184,7 @@ def _final_message() -> str:
 @bp.route("/<slug>/reports/<int:year>/save", methods=["POST"])
 @login_required
 def report_save(slug: str, year: int) -> Any:
-    access = _reader(slug, coordinate=True)
+    access = network_role_or_404(slug, coordinate=True)
     draft = _draft_or_404(access, year)
     form = DraftForm()
     version = to_int(form.version.data)
@@ -226,7 +217,7 @@ def report_save(slug: str, year: int) -> Any:
 @bp.route("/<slug>/reports/<int:year>/final", methods=["POST"])
 @login_required
 def report_finalise(slug: str, year: int) -> Any:
-    access = _reader(slug, coordinate=True)
+    access = network_role_or_404(slug, coordinate=True)
     draft = _draft_or_404(access, year)
     form = FinalForm()
     version = to_int(form.version.data)
@@ -249,7 +240,7 @@ def report_finalise(slug: str, year: int) -> Any:
 @login_required
 def report_reopen(slug: str, year: int) -> Any:
     """A nätverkssamordnare opens a final report for changes again, with a reason."""
-    access = _reader(slug, coordinate=True)
+    access = network_role_or_404(slug, coordinate=True)
     draft = _draft_or_404(access, year)
     form = ReopenForm()
     version = to_int(form.version.data)
